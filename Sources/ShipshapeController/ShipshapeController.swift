@@ -1,0 +1,2 @@
+// ShipshapeController: the reconcile loop, triggers, the state store, the HTTP server, metrics and
+// alerts.

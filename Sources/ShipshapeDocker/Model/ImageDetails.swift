@@ -1,0 +1,62 @@
+import Foundation
+
+/// One image as `GET /images/{name}/json` describes it.
+public struct ImageDetails: Sendable, Hashable {
+    /// The image id, `sha256:…`.
+    public var id: String
+    /// Tags naming this image, e.g. `["127.0.0.1:5000/api:1.0.0"]`.
+    public var repoTags: [String]
+    /// Registry digests, e.g. `["127.0.0.1:5000/api@sha256:…"]` (empty for images never pushed or pulled).
+    public var repoDigests: [String]
+    /// Creation time (RFC 3339).
+    public var created: String
+    /// Size in bytes.
+    public var size: Int64
+    /// The image's defaults for containers (entrypoint, cmd, env, labels, exposed ports, user,
+    /// working directory, health check), in `ContainerSpec` form; `image` is the image id.
+    public var defaults: ContainerSpec
+
+    init(wire: WireImageInspect) {
+        id = wire.Id
+        repoTags = wire.RepoTags ?? []
+        repoDigests = wire.RepoDigests ?? []
+        created = wire.Created ?? ""
+        size = wire.Size ?? 0
+        var config = wire.Config ?? WireContainerConfig()
+        config.Image = wire.Id
+        defaults = ContainerSpec(wireConfig: config, hostConfig: WireHostConfig())
+    }
+}
+
+/// One image as `GET /images/json` lists it.
+public struct ImageSummary: Sendable, Hashable {
+    /// The image id, `sha256:…`.
+    public var id: String
+    public var repoTags: [String]
+    public var repoDigests: [String]
+    public var created: Date
+    public var size: Int64
+    public var labels: [String: String]
+
+    init(wire: WireImageSummary) {
+        id = wire.Id
+        repoTags = (wire.RepoTags ?? []).filter { $0 != "<none>:<none>" }
+        repoDigests = (wire.RepoDigests ?? []).filter { $0 != "<none>@<none>" }
+        created = Date(timeIntervalSince1970: TimeInterval(wire.Created ?? 0))
+        size = wire.Size ?? 0
+        labels = wire.Labels ?? [:]
+    }
+}
+
+/// The daemon's version, from `GET /version`.
+public struct DockerVersion: Sendable, Hashable {
+    /// Engine version, e.g. `"20.10.24+dfsg1"`.
+    public var version: String
+    /// Highest API version the daemon speaks, e.g. `"1.41"`.
+    public var apiVersion: String
+    /// Lowest API version the daemon accepts.
+    public var minAPIVersion: String
+    public var os: String
+    public var arch: String
+    public var kernelVersion: String
+}

@@ -1,1 +1,0 @@
-// ShipshapeDocker: a Docker Engine API client over the daemon's unix socket, with registry auth.

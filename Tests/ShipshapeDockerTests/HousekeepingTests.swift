@@ -1,0 +1,76 @@
+import Foundation
+import ShipshapeDocker
+import ShipshapeTesting
+import Testing
+
+@Suite("Image housekeeping and health waits against the real daemon", .timeLimit(.minutes(2)))
+struct HousekeepingTests {
+    @Test("list images by reference and label; an image in use cannot be removed; removal is idempotent")
+    func images() async throws {
+        try await DockerTestSupport.withResources { client, resources in
+            let repository = TestImages.uniqueName("shipshape-test-keep")
+            let marker = UUID().uuidString.lowercased()
+            let image = "\(repository):1"
+            await resources.image(image)
+            let id = try await TestImages.build(image, changes: [#"CMD ["/bin/sleep","300"]"#, "LABEL io.shipshape.test=\(marker)"])
+
+            let byReference = try await client.listImages(reference: repository)
+            #expect(byReference.map(\.id) == [id])
+            #expect(byReference.first?.repoTags == [image])
+            let byLabel = try await client.listImages(labels: ["io.shipshape.test": marker])
+            #expect(byLabel.map(\.id) == [id])
+            #expect(try await client.listImages(reference: "\(repository):2").isEmpty)
+
+            let container = try await client.createContainer(name: TestImages.uniqueName("shipshape-test-user"), spec: ContainerSpec(image: image))
+            await resources.container(container)
+            try await client.startContainer(container)
+            let inUse = await #expect(throws: DockerError.self) { try await client.removeImage(id) }
+            #expect(inUse?.code == .conflict)
+            #expect(inUse?.description.contains("remove the containers using it first") == true)
+
+            try await client.removeContainer(container, force: true)
+            try await client.removeImage(image)
+            try await client.removeImage(image)
+            #expect(try await client.inspectImage(image) == nil)
+        }
+    }
+
+    @Test("waitHealthy: healthy, unhealthy, no health check, and a container that exits")
+    func health() async throws {
+        try await DockerTestSupport.withResources { client, resources in
+            let image = "\(TestImages.uniqueName("shipshape-test-health")):1"
+            await resources.image(image)
+            try await TestImages.buildHTTPServer(image, version: "1")
+            func run(_ healthcheck: Healthcheck?, cmd: [String]? = nil) async throws -> String {
+                let id = try await client.createContainer(
+                    name: TestImages.uniqueName("shipshape-test-health"),
+                    spec: ContainerSpec(image: image, cmd: cmd, healthcheck: healthcheck))
+                await resources.container(id)
+                try await client.startContainer(id)
+                return id
+            }
+            let fast = (interval: Duration.milliseconds(200), timeout: Duration.seconds(2))
+            let good = try await run(
+                .shell("wget -q -O /dev/null http://127.0.0.1:8080/version", interval: fast.interval, timeout: fast.timeout, retries: 2))
+            let bad = try await run(.shell("echo broken; exit 1", interval: fast.interval, timeout: fast.timeout, retries: 2))
+            let none = try await run(nil)
+            let exits = try await run(nil, cmd: ["/bin/sh", "-c", "exit 3"])
+
+            #expect(try await client.waitHealthy(good, timeout: .seconds(20), pollInterval: .milliseconds(100)) == .healthy)
+            #expect(
+                try await client.waitHealthy(bad, timeout: .seconds(20), pollInterval: .milliseconds(100))
+                    == .unhealthy(lastOutput: "broken"))
+            #expect(try await client.waitHealthy(none, timeout: .seconds(5)) == .noHealthcheck)
+            #expect(try await client.waitContainer(exits, timeout: .seconds(10)) == 3)
+            let exited = await #expect(throws: DockerError.self) { try await client.waitHealthy(exits, timeout: .seconds(5)) }
+            #expect(exited?.code == .unhealthy)
+            #expect(exited?.description.contains("exit code 3") == true)
+
+            let slow = try await run(.shell("exit 1", interval: .seconds(30), timeout: .seconds(2), retries: 3, startPeriod: .seconds(60)))
+            let timedOut = await #expect(throws: DockerError.self) {
+                try await client.waitHealthy(slow, timeout: .milliseconds(500), pollInterval: .milliseconds(100))
+            }
+            #expect(timedOut?.code == .timeout)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import ShipshapeDocker
+import ShipshapeTesting
+import Testing
+
+@Suite("Registry credentials", .timeLimit(.minutes(2)))
+struct RegistryAuthTests {
+    @Test("pulls from an htpasswd-protected registry succeed with the right credentials only")
+    func protectedRegistry() async throws {
+        let credentials = LocalRegistry.Credentials(username: "shipshape", password: "pw-\(UUID().uuidString)")
+        let registry = try await LocalRegistry.start(credentials: credentials)
+        do {
+            try await DockerTestSupport.withResources { client, resources in
+                let local = "\(TestImages.uniqueName("shipshape-test-src")):1.0.0"
+                await resources.image(local)
+                try await TestImages.buildHTTPServer(local, version: "1.0.0")
+                let remote = try await registry.push(local, as: TestImages.uniqueName("private-api"), tag: "1.0.0")
+                await resources.image(remote)
+
+                let wrong = RegistryAuth(username: "shipshape", password: "not-the-password", serverAddress: registry.address)
+                let refused = await #expect(throws: DockerError.self) { try await client.pullImage(remote, auth: wrong) }
+                #expect(refused?.code == .unauthorized)
+                #expect(refused?.description.contains(remote) == true)
+                #expect(refused?.description.contains("not-the-password") == false)
+
+                let anonymous = await #expect(throws: DockerError.self) { try await client.pullImage(remote, auth: nil) }
+                #expect(anonymous?.code == .unauthorized)
+                #expect(try await client.inspectImage(remote) == nil)
+
+                let right = RegistryAuth(
+                    username: credentials.username, password: credentials.password, serverAddress: registry.address)
+                try await client.pullImage(remote, auth: right)
+                #expect(try await client.inspectImage(remote) != nil)
+            }
+        } catch {
+            await registry.stop()
+            throw error
+        }
+        await registry.stop()
+    }
+
+    @Test("X-Registry-Auth is Docker's auth JSON in base64url; descriptions hide the secret")
+    func headerValue() throws {
+        let auth = RegistryAuth(username: "AWS", password: "p+/w?d>>", serverAddress: "127.0.0.1:5000")
+        let header = auth.headerValue
+        #expect(!header.contains("+") && !header.contains("/"))
+        let standard = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        let json = try #require(Data(base64Encoded: standard))
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: String])
+        #expect(object == ["username": "AWS", "password": "p+/w?d>>", "serveraddress": "127.0.0.1:5000"])
+        #expect(!auth.description.contains("p+/w"))
+        #expect(!String(reflecting: auth).contains("p+/w"))
+
+        let token = RegistryAuth(identityToken: "refresh-token", serverAddress: "registry.example")
+        let tokenJSON = try #require(
+            Data(base64Encoded: token.headerValue.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")))
+        let tokenObject = try #require(try JSONSerialization.jsonObject(with: tokenJSON) as? [String: String])
+        #expect(tokenObject == ["identitytoken": "refresh-token", "serveraddress": "registry.example"])
+        #expect(!token.description.contains("refresh-token"))
+    }
+
+    @Test("an ECR GetAuthorizationToken answer becomes credentials for its registry")
+    func ecrAnswer() throws {
+        let password = "eyJwYXlsb2FkIjoiZmFrZSJ9-ecr-password"
+        let token = Data("AWS:\(password)".utf8).base64EncodedString()
+        let answer = """
+            {"authorizationData":[{"authorizationToken":"\(token)","expiresAt":1.7643e9,\
+            "proxyEndpoint":"https://123456789012.dkr.ecr.ap-northeast-2.amazonaws.com"}]}
+            """
+        let decoded = try ECRAuthorization.decode(getAuthorizationTokenResponse: Data(answer.utf8))
+        let entry = try #require(decoded.first)
+        #expect(decoded.count == 1)
+        #expect(entry.registry == "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com")
+        #expect(
+            entry.auth
+                == RegistryAuth(username: "AWS", password: password, serverAddress: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com"))
+        #expect(entry.expiresAt == Date(timeIntervalSince1970: 1.7643e9))
+        #expect(entry.matches(imageReference: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/community-api:1.4.2"))
+        #expect(!entry.matches(imageReference: "127.0.0.1:5000/community-api:1.4.2"))
+        #expect(entry.needsRefresh(at: Date(timeIntervalSince1970: 1.7643e9 - 60)))
+        #expect(!entry.needsRefresh(at: Date(timeIntervalSince1970: 1.7643e9 - 3600)))
+        #expect(!entry.description.contains(password))
+    }
+
+    @Test("a malformed ECR token is an invalidCredentials error that does not echo the token")
+    func ecrMalformed() {
+        let error = #expect(throws: DockerError.self) {
+            try ECRAuthorization(authorizationToken: "bm90LWEtcGFpcg==", proxyEndpoint: "https://r.example", expiresAt: nil)
+        }
+        #expect(error?.code == .invalidCredentials)
+        #expect(error?.description.contains("bm90LWEtcGFpcg") == false)
+        #expect(throws: DockerError.self) {
+            try ECRAuthorization.decode(getAuthorizationTokenResponse: Data("<xml/>".utf8))
+        }
+    }
+}

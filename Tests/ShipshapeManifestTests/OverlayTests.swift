@@ -13,7 +13,7 @@ struct OverlayTests {
             api:
               runtime: docker
               image: 127.0.0.1:5000/community-api
-              replicas: 2
+              replicas: 3
               ports: ["8080:8080", "8443:8443"]
               env: { TZ: UTC, LOG_LEVEL: info }
           policy: { prune: true, maxChanges: 5 }
@@ -30,6 +30,7 @@ struct OverlayTests {
                       services:
                         api:
                           tag: "1.0.0"
+                          replicas: 1
                           ports: ["127.0.0.1:18080:8080"]
                           env: { LOG_LEVEL: debug }
                       policy: { maxChanges: ~ }
@@ -40,7 +41,7 @@ struct OverlayTests {
         #expect(bundle.diagnostics == [])
         let api = try #require(bundle.environments["dev"]?.spec.services["api"])
         #expect(api.image.description == "127.0.0.1:5000/community-api:1.0.0")
-        #expect(api.replicas == 2)
+        #expect(api.replicas == 1)
         #expect(api.ports == [PortMapping(hostIP: "127.0.0.1", hostPort: 18080, containerPort: 8080)])
         #expect(api.env == ["TZ": "UTC", "LOG_LEVEL": "debug"])
         #expect(bundle.environments["dev"]?.spec.policy == Policy(prune: true, selfHeal: true, maxChanges: nil))

@@ -56,48 +56,4 @@ extension SpecDecoder {
         guard usable else { return nil }
         return DocumentHeader(kind: kind, name: name, spec: fields["spec"], location: root.location)
     }
-
-    /// Decodes a merged `spec:` node.
-    mutating func environmentSpec(_ node: ManifestNode?, at location: SourceLocation) -> EnvironmentSpec {
-        var spec = EnvironmentSpec()
-        guard let node else { return spec }
-        guard let fields = fields(node, "spec", allowed: ManifestKeys.spec) else { return spec }
-        if let region = fields["region"], let value = string(region, "spec.region") {
-            if NameSyntax.isAWSRegion(value) {
-                spec.region = value
-            } else {
-                error("region '\(value)' is not an AWS region name", at: region.location, hint: "for example us-east-1 or ap-northeast-2")
-            }
-        }
-        if let services = fields["services"] {
-            for entry in namedEntries(services, "services") {
-                guard NameSyntax.isResourceName(entry.key) else {
-                    error(
-                        "service name '\(entry.key)' is invalid",
-                        at: entry.keyLocation,
-                        hint: "use 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit"
-                    )
-                    continue
-                }
-                if let service = service(named: entry.key, entry.value) {
-                    spec.services[entry.key] = service
-                }
-            }
-        }
-        if let policy = fields["policy"] {
-            spec.policy = self.policy(policy)
-        }
-        return spec
-    }
-
-    mutating func policy(_ node: ManifestNode) -> Policy {
-        var policy = Policy()
-        guard let fields = fields(node, "policy", allowed: ManifestKeys.policy) else { return policy }
-        if let node = fields["prune"], let value = bool(node, "policy.prune") { policy.prune = value }
-        if let node = fields["selfHeal"], let value = bool(node, "policy.selfHeal") { policy.selfHeal = value }
-        if let node = fields["maxChanges"], let value = int(node, "policy.maxChanges", in: 1...100_000) {
-            policy.maxChanges = value
-        }
-        return policy
-    }
 }

@@ -5,13 +5,20 @@
 /// (`services.api.ports[0]`).
 struct SpecDecoder {
     var diagnostics: [Diagnostic] = []
+    /// Errors recorded so far, so a decoder can tell whether its part added any.
+    private(set) var errorCount = 0
     let options: ManifestOptions
+    /// Names under `securityGroups:` of the environment being decoded.
+    var knownGroups: Set<String> = []
+    /// Valid entries of `secrets:` of the environment being decoded.
+    var declaredSecrets: [String: SecretReference] = [:]
 
     init(options: ManifestOptions) {
         self.options = options
     }
 
     mutating func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        errorCount += 1
         diagnostics.append(Diagnostic(.error, message, at: location, hint: hint))
     }
 
@@ -21,6 +28,7 @@ struct SpecDecoder {
 
     /// A warning, or an error under `ManifestOptions(strict: true)`.
     mutating func risk(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        if options.strict { errorCount += 1 }
         diagnostics.append(Diagnostic(options.strict ? .error : .warning, message, at: location, hint: hint))
     }
 

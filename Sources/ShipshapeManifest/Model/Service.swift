@@ -24,6 +24,22 @@ public struct Service: Sendable, Hashable {
     public var command: [String]?
     /// How to tell that a replica is healthy.
     public var health: HealthCheck?
+    /// Environment variables whose values come from a secret store, by variable name.
+    public var secrets: [String: SecretReference] = [:]
+    /// How a new version rolls out (default: rolling, one replica at a time).
+    public var strategy = DeploymentStrategy()
+    /// Memory and CPU limits per replica.
+    public var resources: ResourceLimits?
+    /// Docker restart policy (runtime `docker`; nil lets the controller apply `unlessStopped`).
+    public var restart: RestartPolicy?
+    /// Log driver and options.
+    public var logging: LogOptions?
+    /// Mounted volumes (runtime `docker`).
+    public var volumes: [VolumeMount] = []
+    /// Network mode (nil: Docker's default bridge, or `awsvpc` on ECS).
+    public var networkMode: NetworkMode?
+    /// ECS cluster and networking (runtime `ecs`, required there).
+    public var ecs: ECSPlacement?
 
     /// Creates a service.
     public init(

@@ -21,7 +21,7 @@ public enum DiagnosticFormatter {
         var output = ""
         for diagnostic in diagnostics {
             output += "\(diagnostic.file):\(diagnostic.line):\(diagnostic.column): \(diagnostic.severity.rawValue): \(diagnostic.message)\n"
-            let gutterWidth = String(diagnostic.line).count + 3
+            let gutterWidth = String(diagnostic.line).count + 4
             let gutter = String(repeating: " ", count: gutterWidth)
             if let lines = linesByFile[diagnostic.file], diagnostic.line >= 1, diagnostic.line <= lines.count {
                 var scalars = Array(lines[diagnostic.line - 1].unicodeScalars.prefix(200))

@@ -38,11 +38,11 @@ die() {
     exit 1
 }
 
-# wait_until SECONDS DESCRIPTION COMMAND... — polls COMMAND every 0.5 s until
-# it succeeds; fails with DESCRIPTION after SECONDS.
+# wait_until SECONDS COMMAND... — polls COMMAND every 0.5 s until it succeeds;
+# returns 1 when it has not succeeded after SECONDS.
 wait_until() {
-    local timeout=$1 what=$2
-    shift 2
+    local timeout=$1
+    shift
     local deadline=$((SECONDS + timeout))
     until "$@" >/dev/null 2>&1; do
         if ((SECONDS >= deadline)); then

@@ -53,7 +53,7 @@ start_dockerd() {
             >"$TEST_ENV_DIR/dockerd.log" 2>&1 </dev/null &
         echo $! >"$dockerd_pidfile"
     fi
-    if ! wait_until 60 dockerd docker_ok; then
+    if ! wait_until 60 docker_ok; then
         tail -n 20 "$TEST_ENV_DIR/dockerd.log" >&2 2>/dev/null || true
         die "dockerd did not answer on $DOCKER_SOCKET within 60 s (log: $TEST_ENV_DIR/dockerd.log)"
     fi
@@ -87,7 +87,7 @@ YAML
     log "starting docker-registry on $REGISTRY_ADDR (log: $DEMO_DIR/registry.log)"
     setsid docker-registry serve "$dir/config.yml" >"$DEMO_DIR/registry.log" 2>&1 </dev/null &
     echo $! >"$registry_pidfile"
-    if ! wait_until 30 registry registry_ok; then
+    if ! wait_until 30 registry_ok; then
         tail -n 20 "$DEMO_DIR/registry.log" >&2 || true
         die "docker-registry did not answer on $REGISTRY_ADDR within 30 s (log: $DEMO_DIR/registry.log)"
     fi
@@ -106,7 +106,7 @@ start_moto() {
     log "starting moto_server on $MOTO_HOST:$MOTO_PORT (log: $DEMO_DIR/moto.log)"
     setsid moto_server -H "$MOTO_HOST" -p "$MOTO_PORT" >"$DEMO_DIR/moto.log" 2>&1 </dev/null &
     echo $! >"$moto_pidfile"
-    if ! wait_until 60 moto moto_ok; then
+    if ! wait_until 60 moto_ok; then
         tail -n 20 "$DEMO_DIR/moto.log" >&2 || true
         die "moto_server did not answer on $MOTO_HOST:$MOTO_PORT within 60 s (log: $DEMO_DIR/moto.log)"
     fi

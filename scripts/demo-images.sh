@@ -12,7 +12,7 @@
 # A tag that the registry already has is left alone (idempotent); --force
 # rebuilds and pushes every image again.
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 force=false

@@ -11,7 +11,7 @@
 # NOT started by the installation: the scripts start their own instances on
 # loopback addresses when they need them.
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 check_only=false
@@ -34,6 +34,7 @@ apt_packages=(
     "busybox-static     — the demo and test container images (docker import)"
     "git                — config repositories, git http-backend for HTTPS tests"
     "curl               — readiness checks in these scripts"
+    "make               — the Makefile (make demo, make test)"
     "jq                 — JSON in these scripts and in test helpers"
     "nginx              — HTTPS git server in tests (with fcgiwrap)"
     "fcgiwrap           — runs git http-backend behind nginx"
@@ -45,6 +46,7 @@ apt_packages=(
     "apache2-utils      — htpasswd for the authenticated registry in tests"
     "gnupg              — signed-commit verification tests"
     "python3-venv       — the venv that holds moto"
+    "python3-yaml       — YAML checks of the Helm chart in make test"
     "systemd            — systemd-analyze verify on the unit file"
     "shellcheck         — lints these scripts in make test"
 )

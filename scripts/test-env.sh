@@ -12,7 +12,7 @@
 # Everything listens on loopback or a unix socket only. A component that already
 # answers is reused and left alone by `down`.
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DOCKER_SOCKET=/var/run/docker.sock

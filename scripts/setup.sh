@@ -46,7 +46,6 @@ apt_packages=(
     "apache2-utils      — htpasswd for the authenticated registry in tests"
     "gnupg              — signed-commit verification tests"
     "python3-venv       — the venv that holds moto"
-    "python3-yaml       — YAML checks of the Helm chart in make test"
     "systemd            — systemd-analyze verify on the unit file"
     "shellcheck         — lints these scripts in make test"
 )
@@ -65,21 +64,34 @@ for entry in "${apt_packages[@]}"; do
     fi
 done
 
-venv_needed=false
+# PyPI packages into .tools/venv, each unless what it provides is already there.
+venv_python="$VENV_DIR/bin/python"
+pip_packages=()
 if ! command -v moto_server >/dev/null 2>&1; then
-    venv_needed=true
+    pip_packages+=('moto[server]')
     log "missing: moto_server (PyPI moto[server]) — the AWS API stand-in"
 fi
 if ! command -v aws >/dev/null 2>&1; then
-    venv_needed=true
+    pip_packages+=(awscli)
     log "missing: aws (PyPI awscli) — cross-checks against moto"
 fi
-boto3_python="python3"
-[[ -x "$VENV_DIR/bin/python" ]] && boto3_python="$VENV_DIR/bin/python"
-if ! "$boto3_python" -c 'import boto3' >/dev/null 2>&1; then
-    venv_needed=true
+if ! python3 -c 'import boto3' >/dev/null 2>&1 &&
+    ! { [[ -x $venv_python ]] && "$venv_python" -c 'import boto3' >/dev/null 2>&1; }; then
+    pip_packages+=(boto3)
     log "missing: boto3 (PyPI) — a second AWS client to compare wire requests with"
 fi
+# Helm's own chart engine (Helm's Go SDK behind a C ABI, no helm binary): renders and
+# lints charts/helm in make test. Always in the venv: only scripts/check-helm-chart.py uses it.
+if ! { [[ -x $venv_python ]] && "$venv_python" -c 'import helm_python' >/dev/null 2>&1; }; then
+    pip_packages+=(helm-python-sdk)
+    log "missing: helm-python-sdk (PyPI) — helm template/lint of charts/helm"
+fi
+if ! { [[ -x $venv_python ]] && "$venv_python" -c 'import yaml' >/dev/null 2>&1; }; then
+    pip_packages+=(pyyaml)
+    log "missing: pyyaml (PyPI) in the venv — YAML checks of the charts in make test"
+fi
+venv_needed=false
+[[ ${#pip_packages[@]} -gt 0 ]] && venv_needed=true
 
 swift_bin="$(command -v swift || true)"
 if [[ -z "$swift_bin" ]]; then
@@ -91,7 +103,7 @@ if [[ ${#missing[@]} -eq 0 && $venv_needed == false ]]; then
     exit 0
 fi
 if $check_only; then
-    die "missing: ${missing[*]:-} $($venv_needed && echo 'python venv (moto, boto3, awscli)')"
+    die "missing: ${missing[*]:-} ${pip_packages[*]:-}"
 fi
 
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -123,14 +135,8 @@ if $venv_needed; then
         mkdir -p "$TOOLS_DIR"
         "$python" -m venv "$VENV_DIR"
     fi
-    pip_packages=()
-    command -v moto_server >/dev/null 2>&1 || pip_packages+=('moto[server]')
-    "$VENV_DIR/bin/python" -c 'import boto3' >/dev/null 2>&1 || pip_packages+=(boto3)
-    command -v aws >/dev/null 2>&1 || pip_packages+=(awscli)
-    if [[ ${#pip_packages[@]} -gt 0 ]]; then
-        log "pip install ${pip_packages[*]} into $VENV_DIR"
-        "$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check "${pip_packages[@]}"
-        ok "installed from PyPI: ${pip_packages[*]}"
-    fi
+    log "pip install ${pip_packages[*]} into $VENV_DIR"
+    "$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check "${pip_packages[@]}"
+    ok "installed from PyPI: ${pip_packages[*]}"
 fi
 ok "setup complete"

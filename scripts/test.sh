@@ -69,27 +69,125 @@ check() {
 
 # --- checks that need no Swift --------------------------------------------------
 
+venv_python() {
+    [[ -x $VENV_DIR/bin/python ]] || {
+        echo "$VENV_DIR/bin/python is missing: run scripts/setup.sh"
+        return 1
+    }
+    "$VENV_DIR/bin/python" "$@"
+}
+
 check_shellcheck() {
     command -v shellcheck >/dev/null || {
         echo "shellcheck is not installed: run scripts/setup.sh"
         return 1
     }
-    local files=(scripts/*.sh .ci/run)
-    [[ -f deploy/install.sh ]] && files+=(deploy/install.sh)
+    local files=(scripts/*.sh .ci/run deploy/install.sh)
     shellcheck --version | sed -n 2p
     shellcheck "${files[@]}" && echo "clean: ${files[*]}"
 }
 
+check_python_scripts() {
+    # Parse only: py_compile would leave __pycache__ folders in the tree.
+    venv_python -c 'import ast, sys
+for path in sys.argv[1:]:
+    ast.parse(open(path).read(), path)
+print("parses:", " ".join(sys.argv[1:]))' scripts/*.py
+}
+
+check_promtool_rules() {
+    promtool check rules charts/prometheus/shipshape-rules.yaml
+}
+
+check_promtool_tests() {
+    (cd charts/prometheus && promtool test rules shipshape-rules.test.yaml)
+}
+
+# systemd-analyze verify refuses a unit whose ExecStart binary does not exist, and
+# /usr/local/bin/shipshape is not installed here: verify a copy whose ExecStart points
+# at the built binary (or /bin/true before the first build). It exits 0 even on parse
+# warnings, so any output is a failure too.
+check_systemd_unit() {
+    local dir binary=/bin/true output
+    dir="$(mktemp -d)"
+    for candidate in .build/debug/shipshape .build/release/shipshape; do
+        if [[ -x $candidate ]]; then
+            binary="$REPO_ROOT/$candidate"
+            break
+        fi
+    done
+    echo "verifying deploy/systemd/shipshape.service with ExecStart=$binary"
+    sed "s|^ExecStart=/usr/local/bin/shipshape |ExecStart=$binary |" deploy/systemd/shipshape.service \
+        >"$dir/shipshape.service"
+    grep -q "^ExecStart=$binary run --config " "$dir/shipshape.service" || {
+        echo "the unit's ExecStart is not '/usr/local/bin/shipshape run --config ...'"
+        rm -rf "$dir"
+        return 1
+    }
+    output="$(cd "$dir" && systemd-analyze verify ./shipshape.service 2>&1)" || {
+        echo "$output"
+        rm -rf "$dir"
+        return 1
+    }
+    if [[ -n $output ]]; then
+        echo "$output"
+        rm -rf "$dir"
+        return 1
+    fi
+    echo "systemd-analyze verify: clean"
+    # Exposure score of the hardening, 0 (locked down) .. 100 (none): fail above 2.0.
+    (cd "$dir" && systemd-analyze security --offline=yes --threshold=20 ./shipshape.service) | tail -n 1
+    local rc=${PIPESTATUS[0]}
+    rm -rf "$dir"
+    return "$rc"
+}
+
+check_install_script() {
+    local prefix
+    prefix="$(mktemp -d)"
+    deploy/install.sh --prefix "$prefix" --binary /bin/true
+    local expect
+    for expect in "755 usr/local/bin/shipshape" "644 etc/systemd/system/shipshape.service" \
+        "750 etc/shipshape" "640 etc/shipshape/config.yaml" "750 var/lib/shipshape" \
+        "644 usr/local/share/shipshape/iam-policy.json"; do
+        local mode=${expect%% *} path=${expect#* }
+        [[ -e $prefix/$path ]] || { echo "missing: $path"; rm -rf "$prefix"; return 1; }
+        [[ $(stat -c %a "$prefix/$path") == "$mode" ]] ||
+            { echo "$path has mode $(stat -c %a "$prefix/$path"), expected $mode"; rm -rf "$prefix"; return 1; }
+    done
+    # Idempotent, and an edited config survives a second run.
+    echo "# edited by the operator" >>"$prefix/etc/shipshape/config.yaml"
+    deploy/install.sh --prefix "$prefix" --binary /bin/true
+    grep -q "edited by the operator" "$prefix/etc/shipshape/config.yaml" ||
+        { echo "a second run overwrote etc/shipshape/config.yaml"; rm -rf "$prefix"; return 1; }
+    # --dry-run changes nothing.
+    local empty
+    empty="$(mktemp -d)"
+    deploy/install.sh --prefix "$empty" --binary /bin/true --dry-run
+    [[ -z "$(ls -A "$empty")" ]] || { echo "--dry-run wrote files"; rm -rf "$prefix" "$empty"; return 1; }
+    rm -rf "$prefix" "$empty"
+    echo "install.sh: modes right, idempotent, --dry-run writes nothing"
+}
+
 run_checks() {
     check shellcheck check_shellcheck
+    check python-scripts check_python_scripts
+    check promtool-check-rules check_promtool_rules
+    check promtool-test-rules check_promtool_tests
+    check systemd-unit check_systemd_unit
+    check grafana-dashboard python3 scripts/check-charts.py dashboard charts/grafana/shipshape-dashboard.json
+    check iam-policy python3 scripts/check-charts.py iam deploy/iam-policy.json
+    check config-example venv_python scripts/check-charts.py config deploy/config.example.yaml
+    check helm-chart venv_python scripts/check-helm-chart.py charts/helm/shipshape
+    check install-script check_install_script
 }
 
 # --- the run --------------------------------------------------------------------
 
 overall_start=$SECONDS
 log "installing what is missing"
-if scripts/setup.sh; then record PASS setup 0 ""; else
-    record FAIL setup 0 "scripts/setup.sh failed"
+if scripts/setup.sh; then record PASS setup $((SECONDS - overall_start)) ""; else
+    record FAIL setup $((SECONDS - overall_start)) "scripts/setup.sh failed"
 fi
 
 if ! $checks_only; then

@@ -17,10 +17,13 @@ export REPO_ROOT TOOLS_DIR VENV_DIR TEST_ENV_DIR DEMO_DIR
 if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
     PATH="/opt/swift/usr/bin:$PATH"
 fi
-# moto_server, aws and boto3 from the project's venv (scripts/setup.sh).
-if [[ -d "$VENV_DIR/bin" ]]; then
-    PATH="$PATH:$VENV_DIR/bin"
-fi
+# moto_server and aws from the project's venv, when scripts/setup.sh made one (it may
+# make it after this file is sourced, so the folder need not exist yet). Appended: a
+# moto_server already on PATH wins.
+case ":$PATH:" in
+    *":$VENV_DIR/bin:"*) ;;
+    *) PATH="$PATH:$VENV_DIR/bin" ;;
+esac
 export PATH
 
 if [[ -t 1 ]]; then

@@ -42,6 +42,10 @@ start_dockerd() {
     mkdir -p "$TEST_ENV_DIR"
     if pid_alive "$dockerd_pidfile"; then
         log "dockerd (pid $(<"$dockerd_pidfile")) is starting; waiting for it"
+    elif pid_alive /var/run/docker.pid; then
+        # A daemon someone else started is still coming up (or is busy): never start a
+        # second one on the same socket and data root.
+        log "dockerd (pid $(</var/run/docker.pid), not ours) is running but not answering yet; waiting for it"
     elif [[ -d /run/systemd/system ]] && systemctl cat docker.service >/dev/null 2>&1; then
         log "starting docker.service through systemd"
         systemctl start docker.service

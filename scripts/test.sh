@@ -96,7 +96,8 @@ print("parses:", " ".join(sys.argv[1:]))' scripts/*.py
 }
 
 check_promtool_rules() {
-    promtool check rules charts/prometheus/shipshape-rules.yaml
+    promtool check rules charts/prometheus/shipshape-rules.yaml &&
+        promtool check config charts/prometheus/prometheus.example.yaml
 }
 
 check_promtool_tests() {

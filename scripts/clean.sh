@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make clean`: stops what scripts/test-env.sh started, removes the demo's
+# containers and the .demo/ and .test-env/ folders. Keeps .build/ (slow to
+# rebuild) and .tools/ (the venv with moto).
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if docker_ok; then
+    # The demo's containers: made by Shipshape for environment 'dev' from the demo registry.
+    ids=()
+    while read -r id image; do
+        [[ $image == 127.0.0.1:5000/* ]] && ids+=("$id")
+    done < <(docker ps -a --format '{{.ID}} {{.Image}}' \
+        --filter label=shipshape.io/managed-by=shipshape \
+        --filter label=shipshape.io/environment=dev)
+    if [[ ${#ids[@]} -gt 0 ]]; then
+        log "removing the demo's containers: ${ids[*]}"
+        docker rm -f "${ids[@]}" >/dev/null
+    fi
+fi
+"$REPO_ROOT/scripts/test-env.sh" down
+rm -rf "$DEMO_DIR" "$TEST_ENV_DIR"
+ok "removed .demo/ and .test-env/"

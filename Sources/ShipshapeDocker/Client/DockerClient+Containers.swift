@@ -113,3 +113,27 @@ extension DockerClient {
         return result.StatusCode
     }
 }
+
+extension DockerClient {
+    /// Inspects many containers concurrently (at most `maxConcurrent` requests in flight), in the
+    /// order of `ids`. Containers removed meanwhile are left out rather than failing the batch.
+    public func inspectContainers(_ ids: [String], maxConcurrent: Int = 8) async throws -> [ContainerDetails] {
+        try await withThrowingTaskGroup(of: (Int, ContainerDetails?).self) { group in
+            var results = [ContainerDetails?](repeating: nil, count: ids.count)
+            var next = 0
+            func launch() {
+                guard next < ids.count else { return }
+                let index = next
+                let id = ids[index]
+                next += 1
+                group.addTask { (index, try await self.inspectContainerIfPresent(id)) }
+            }
+            for _ in 0..<max(1, maxConcurrent) { launch() }
+            while let (index, details) = try await group.next() {
+                results[index] = details
+                launch()
+            }
+            return results.compactMap { $0 }
+        }
+    }
+}

@@ -140,9 +140,13 @@ extension DockerClient {
                 code: .timeout, operation: operation, resource: resource,
                 message: "no answer from the daemon at unix://\(socketPath) in time")
         }
+        // A stat of the socket path is cheap and tells the likeliest cause apart.
+        let detail =
+            FileManager.default.fileExists(atPath: socketPath)
+            ? "\(error)" : "no socket exists at \(socketPath); is dockerd running, and is this the right path?"
         return DockerError(
             code: .daemonUnreachable, operation: operation, resource: resource,
-            message: "cannot reach the Docker daemon at unix://\(socketPath) (\(error))")
+            message: "cannot reach the Docker daemon at unix://\(socketPath) (\(detail))")
     }
 
     /// Characters left as they are in a path: unreserved ones plus `/`, `:` and `@`

@@ -24,9 +24,13 @@ public struct DockerClient: Sendable {
     let logger: Logger
 
     /// Creates a client; nothing is contacted until the first call.
+    ///
+    /// - Parameter httpClient: the client whose pool holds the socket connections. The default,
+    ///   `DockerClient.defaultHTTPClient`, fails at once when the socket refuses connections;
+    ///   `HTTPClient.shared` would retry until each request's deadline.
     public init(
         socketPath: String = "/var/run/docker.sock",
-        httpClient: HTTPClient = .shared,
+        httpClient: HTTPClient = DockerClient.defaultHTTPClient,
         requestTimeout: Duration = .seconds(30),
         pullTimeout: Duration = .seconds(600),
         logger: Logger
@@ -57,4 +61,20 @@ public struct DockerClient: Sendable {
             arch: wire.Arch ?? "",
             kernelVersion: wire.KernelVersion ?? "")
     }
+}
+
+extension DockerClient {
+    /// The HTTP client every `DockerClient` uses unless given another: connections to a unix socket
+    /// either open at once or not at all, so a failed connection fails the request immediately
+    /// (no retry with backoff until the deadline), and a quiet pull stream is not cut by a read
+    /// timeout (the request deadline bounds it). Never shut down, like `HTTPClient.shared`.
+    public static let defaultHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: nil)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }

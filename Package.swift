@@ -84,6 +84,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // MARK: Run and report
@@ -98,17 +101,25 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
         .executableTarget(
             name: "shipshape",
             dependencies: [
                 "ShipshapeController",
+                "ShipshapeReconcile",
+                "ShipshapeManifest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // MARK: Test support
@@ -132,15 +143,25 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "ShipshapeAWSTests", dependencies: ["ShipshapeAWS", "ShipshapeTesting"]),
-        .testTarget(name: "ShipshapeDockerTests", dependencies: ["ShipshapeDocker", "ShipshapeTesting"]),
+        .testTarget(
+            name: "ShipshapeDockerTests",
+            dependencies: [
+                "ShipshapeDocker",
+                "ShipshapeTesting",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ShipshapeReconcileTests", dependencies: ["ShipshapeReconcile", "ShipshapeTesting"]),
         .testTarget(
             name: "ShipshapeControllerTests",
             dependencies: [
                 "ShipshapeController",
                 "ShipshapeTesting",
+                "ShipshapeDocker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

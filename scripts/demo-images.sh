@@ -90,7 +90,7 @@ for version in 1.0.0 1.0.1; do
     printf '%s\n' "$version" >"$dir/www/version"
     printf '{"status":"UP"}\n' >"$dir/www/actuator/health"
     build_and_push community-api "$version" "$dir" \
-        'CMD ["/bin/httpd","-f","-p","8080","-h","/www"]' \
+        'CMD ["/bin/sh","-c","trap \"exit 0\" TERM; /bin/httpd -f -p 8080 -h /www & wait"]' \
         'EXPOSE 8080/tcp' \
         'WORKDIR /'
 done
@@ -99,7 +99,7 @@ dir="$work/db-15"
 rootfs "$dir"
 # -ll with -e: a persistent listener that echoes what a client sends.
 build_and_push community-db 15 "$dir" \
-    'CMD ["/bin/nc","-ll","-p","5432","-e","/bin/cat"]' \
+    'CMD ["/bin/sh","-c","trap \"exit 0\" TERM; /bin/nc -ll -p 5432 -e /bin/cat & wait"]' \
     'EXPOSE 5432/tcp' \
     'WORKDIR /'
 

@@ -1,7 +1,7 @@
 /// Durations as manifests write them: one or more `<integer><unit>` parts, units `ms`, `s`, `m`, `h`
 /// (`500ms`, `30s`, `1h30m`).
-enum DurationSyntax {
-    static func parse(_ text: String) -> Duration? {
+public enum DurationSyntax {
+    public static func parse(_ text: String) -> Duration? {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty, bytes.count <= 32 else { return nil }
         var index = 0
@@ -29,7 +29,7 @@ enum DurationSyntax {
     }
 
     /// The shortest canonical spelling: `1h30m`, `45s`, `500ms`, `0s`.
-    static func format(_ duration: Duration) -> String {
+    public static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let milliseconds = attoseconds / 1_000_000_000_000_000
         if seconds == 0 && milliseconds == 0 { return "0s" }

@@ -64,7 +64,12 @@ public enum TestImages {
         try await build(
             reference,
             files: ["/www/version": version, "/www/actuator/health": #"{"status":"UP"}"#],
-            changes: [#"CMD ["/bin/httpd","-f","-p","\#(port)","-h","/www"]"#, "EXPOSE \(port)/tcp"] + extraChanges)
+            changes: [
+                // A shell as PID 1 with a TERM trap, so `docker stop` ends the container at once
+                // (busybox httpd as PID 1 ignores SIGTERM and would wait for the kill timeout).
+                #"CMD ["/bin/sh","-c","trap \"exit 0\" TERM; /bin/httpd -f -p \#(port) -h /www & wait"]"#,
+                "EXPOSE \(port)/tcp",
+            ] + extraChanges)
     }
 
     /// Removes images (by reference or id), ignoring ones already gone.

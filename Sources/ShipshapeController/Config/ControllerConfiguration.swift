@@ -1,0 +1,185 @@
+import Foundation
+import ShipshapeManifest
+import Yams
+
+/// The controller's own configuration: `/etc/shipshape/config.yaml`, given with `--config`.
+///
+/// Secrets are never in this file: it names files (or environment variables) that hold them.
+/// Unknown keys are errors, so a typo cannot silently turn a setting off.
+public struct ControllerConfiguration: Sendable, Hashable {
+    /// Where the manifests come from.
+    public struct Git: Sendable, Hashable {
+        /// `file://`, `https://` or `ssh://` URL of the config repository.
+        public var url: String
+        public var branch: String = "main"
+        /// Folder in the repository that holds the manifests.
+        public var path: String = "manifests"
+        public var pollInterval: Duration = .seconds(30)
+
+        public init(url: String) { self.url = url }
+    }
+
+    public struct Docker: Sendable, Hashable {
+        public var socket: String = "/var/run/docker.sock"
+
+        public init() {}
+    }
+
+    public struct AWS: Sendable, Hashable {
+        public var region: String?
+        /// An endpoint for every AWS service (moto, LocalStack); `AWS_ENDPOINT_URL` works too.
+        public var endpoint: String?
+
+        public init() {}
+    }
+
+    /// Global policy; the manifests' per-environment policy applies within it.
+    public struct Policy: Sendable, Hashable {
+        /// Plan and report, never change anything.
+        public var dryRun: Bool = false
+
+        public init() {}
+    }
+
+    public var git: Git
+    /// Environments this instance reconciles; nil means every environment in the manifests.
+    public var environments: [String]?
+    public var stateDirectory: String = "/var/lib/shipshape"
+    /// `host:port` of the HTTP server (metrics, health, status, webhooks).
+    public var listen: String = "127.0.0.1:9090"
+    public var docker = Docker()
+    public var aws = AWS()
+    public var policy = Policy()
+
+    public init(git: Git) {
+        self.git = git
+    }
+
+    /// Host and port of `listen`.
+    public var listenAddress: (host: String, port: Int) {
+        get throws {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                (0...65535).contains(port)
+            else {
+                throw ConfigurationError("listen: `\(listen)` is not HOST:PORT (for example 127.0.0.1:9090)")
+            }
+            var host = String(listen[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return (host, port)
+        }
+    }
+
+    /// Reads and checks the configuration file at `path`.
+    public static func load(path: String) throws -> ControllerConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(path): cannot read the configuration file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    /// Parses configuration YAML; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws -> ControllerConfiguration {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigurationError("\(file): not valid YAML: \(error)")
+        }
+        guard let root = node?.mapping else { throw ConfigurationError("\(file): expected a mapping at the top level") }
+        var reader = ConfigReader(file: file)
+        let config = try reader.configuration(root)
+        return config
+    }
+}
+
+/// A configuration problem: the message names the file, the key and what is expected.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Reads the configuration from YAML nodes, refusing unknown keys and wrong types with the line.
+private struct ConfigReader {
+    let file: String
+
+    func fail(_ node: Node, _ message: String) -> ConfigurationError {
+        let line = node.mark.map { ":\($0.line):\($0.column)" } ?? ""
+        return ConfigurationError("\(file)\(line): \(message)")
+    }
+
+    func fields(_ mapping: Node.Mapping, at path: String, allowed: Set<String>) throws -> [String: Node] {
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else { throw fail(keyNode, "\(path): keys must be strings") }
+            guard allowed.contains(key) else {
+                let known = allowed.sorted().joined(separator: ", ")
+                throw fail(keyNode, "unknown key `\(path.isEmpty ? key : path + "." + key)` (known keys: \(known))")
+            }
+            guard result[key] == nil else { throw fail(keyNode, "duplicate key `\(key)`") }
+            result[key] = value
+        }
+        return result
+    }
+
+    func string(_ node: Node, _ path: String) throws -> String {
+        guard let scalar = node.scalar else { throw fail(node, "`\(path)` must be a string") }
+        return scalar.string
+    }
+
+    func bool(_ node: Node, _ path: String) throws -> Bool {
+        guard let value = node.bool else { throw fail(node, "`\(path)` must be true or false") }
+        return value
+    }
+
+    func duration(_ node: Node, _ path: String) throws -> Duration {
+        let text = try string(node, path)
+        guard let duration = DurationSyntax.parse(text), duration > .zero else {
+            throw fail(node, "`\(path)`: `\(text)` is not a duration (for example 30s, 5m, 1h)")
+        }
+        return duration
+    }
+
+    mutating func configuration(_ root: Node.Mapping) throws -> ControllerConfiguration {
+        let top = try fields(
+            root, at: "",
+            allowed: ["git", "environments", "stateDirectory", "listen", "docker", "aws", "policy"])
+        guard let gitNode = top["git"] else {
+            throw ConfigurationError("\(file): missing `git` (the config repository to watch)")
+        }
+        guard let gitMapping = gitNode.mapping else { throw fail(gitNode, "`git` must be a mapping") }
+        let gitFields = try fields(gitMapping, at: "git", allowed: ["url", "branch", "path", "pollInterval"])
+        guard let urlNode = gitFields["url"] else { throw fail(gitNode, "missing `git.url`") }
+        var git = ControllerConfiguration.Git(url: try string(urlNode, "git.url"))
+        if let node = gitFields["branch"] { git.branch = try string(node, "git.branch") }
+        if let node = gitFields["path"] { git.path = try string(node, "git.path") }
+        if let node = gitFields["pollInterval"] { git.pollInterval = try duration(node, "git.pollInterval") }
+
+        var config = ControllerConfiguration(git: git)
+        if let node = top["environments"] {
+            guard let sequence = node.sequence else { throw fail(node, "`environments` must be a list of names") }
+            config.environments = try sequence.map { try string($0, "environments[]") }
+        }
+        if let node = top["stateDirectory"] { config.stateDirectory = try string(node, "stateDirectory") }
+        if let node = top["listen"] {
+            config.listen = try string(node, "listen")
+            _ = try config.listenAddress
+        }
+        if let node = top["docker"] {
+            guard let mapping = node.mapping else { throw fail(node, "`docker` must be a mapping") }
+            let values = try fields(mapping, at: "docker", allowed: ["socket"])
+            if let socket = values["socket"] { config.docker.socket = try string(socket, "docker.socket") }
+        }
+        if let node = top["aws"] {
+            guard let mapping = node.mapping else { throw fail(node, "`aws` must be a mapping") }
+            let values = try fields(mapping, at: "aws", allowed: ["region", "endpoint"])
+            if let region = values["region"] { config.aws.region = try string(region, "aws.region") }
+            if let endpoint = values["endpoint"] { config.aws.endpoint = try string(endpoint, "aws.endpoint") }
+        }
+        if let node = top["policy"] {
+            guard let mapping = node.mapping else { throw fail(node, "`policy` must be a mapping") }
+            let values = try fields(mapping, at: "policy", allowed: ["dryRun"])
+            if let dryRun = values["dryRun"] { config.policy.dryRun = try bool(dryRun, "policy.dryRun") }
+        }
+        return config
+    }
+}

@@ -1,0 +1,85 @@
+import AsyncHTTPClient
+public import Logging
+import ServiceLifecycle
+import ShipshapeManifest
+import UnixSignals
+import ShipshapeDocker
+import ShipshapeReconcile
+
+/// Assembles the daemon (`shipshape run`) from its configuration: the Git source loop, one reconcile
+/// loop per environment, and the HTTP server, run in one `ServiceGroup` that shuts down gracefully on
+/// SIGTERM and SIGINT.
+public struct Controller: Sendable {
+    public let configuration: ControllerConfiguration
+    public let metrics: ShipshapeMetrics
+    public let status: StatusBoard
+    public let source: GitManifestSource
+    public let sourceTrigger: Trigger
+    public let environments: [String]
+    private let loops: [EnvironmentLoop]
+    private let sourceLoop: SourceLoop
+    private let logger: Logger
+
+    /// Builds the controller. When the configuration names no environments, the config repository is
+    /// fetched once to find them (every environment in the manifests).
+    public init(configuration: ControllerConfiguration, logger: Logger) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        let source = GitManifestSource(
+            configuration: configuration.git, stateDirectory: configuration.stateDirectory, logger: logger)
+        self.source = source
+        let environments: [String]
+        if let configured = configuration.environments {
+            environments = configured
+        } else {
+            environments = try await source.refresh().bundle.environmentNames
+            logger.info("Reconciling every environment in the manifests", metadata: ["environments": "\(environments)"])
+        }
+        self.environments = environments
+        let metrics = ShipshapeMetrics(environments: environments)
+        self.metrics = metrics
+        let status = StatusBoard(environments: environments)
+        self.status = status
+        let store = try StateStore(directory: configuration.stateDirectory)
+        let reconciler = Reconciler(providers: Self.providers(configuration: configuration, logger: logger))
+        let cycle = ReconcileCycle(
+            reconciler: reconciler, store: store, metrics: metrics, status: status,
+            dryRun: configuration.policy.dryRun, logger: logger)
+        var loops: [EnvironmentLoop] = []
+        for environment in environments {
+            var envLogger = logger
+            envLogger[metadataKey: "env"] = "\(environment)"
+            loops.append(
+                EnvironmentLoop(
+                    environment: environment, source: source, cycle: cycle, trigger: Trigger(),
+                    resyncInterval: configuration.git.pollInterval, logger: envLogger))
+        }
+        self.loops = loops
+        let sourceTrigger = Trigger()
+        self.sourceTrigger = sourceTrigger
+        sourceLoop = SourceLoop(
+            source: source, trigger: sourceTrigger, pollInterval: configuration.git.pollInterval,
+            environmentTriggers: loops.map(\.trigger), metrics: metrics, status: status, logger: logger)
+    }
+
+    /// The providers for the backends this controller manages.
+    static func providers(configuration: ControllerConfiguration, logger: Logger) -> [any Provider] {
+        let docker = DockerClient(socketPath: configuration.docker.socket, logger: logger)
+        return [DockerServiceProvider(client: docker, logger: logger)]
+    }
+
+    /// Runs until SIGTERM/SIGINT. `onListening` receives the HTTP port once bound.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let (host, port) = try configuration.listenAddress
+        let http = HTTPServer.application(
+            host: host, port: port, metrics: metrics, status: status, logger: logger, onListening: onListening)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: http)] + [.init(service: sourceLoop)] + loops.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}

@@ -1,0 +1,52 @@
+public import Logging
+public import ServiceLifecycle
+
+/// The reconcile loop of one environment. Each environment has its own, so one that fails or runs
+/// a long rollout does not hold up the others; cycles of one environment never overlap, and wake-ups
+/// during a cycle coalesce into one more cycle.
+///
+/// Every cycle re-reads the live state (level-triggered): besides new revisions, the loop wakes every
+/// `resyncInterval` to find and correct drift.
+public struct EnvironmentLoop: Service {
+    public let environment: String
+    public let source: GitManifestSource
+    public let cycle: ReconcileCycle
+    public let trigger: Trigger
+    public let resyncInterval: Duration
+    public let logger: Logger
+
+    public init(
+        environment: String,
+        source: GitManifestSource,
+        cycle: ReconcileCycle,
+        trigger: Trigger,
+        resyncInterval: Duration,
+        logger: Logger
+    ) {
+        self.environment = environment
+        self.source = source
+        self.cycle = cycle
+        self.trigger = trigger
+        self.resyncInterval = resyncInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let trigger = trigger
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                await trigger.wait(timeout: resyncInterval)
+                if Task.isShuttingDownGracefully { break }
+                guard let snapshot = await source.current else {
+                    // No revision fetched yet; the source loop fires this trigger once it has one.
+                    continue
+                }
+                // The cycle finishes even when a shutdown starts meanwhile: stopping between steps
+                // is safe, but a rollout cut in half is not.
+                _ = await cycle.run(environment: environment, snapshot: snapshot, apply: true)
+            }
+        } onGracefulShutdown: {
+            Task { await trigger.fire() }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+public import Logging
+import Prometheus
+public import ServiceLifecycle
+
+/// Fetches the config repository every poll interval (with ±10% jitter so a fleet does not fetch in
+/// step) or when woken (a webhook), and wakes every environment loop when the tip moves.
+public struct SourceLoop: Service {
+    public let source: GitManifestSource
+    public let trigger: Trigger
+    public let pollInterval: Duration
+    public let environmentTriggers: [Trigger]
+    public let metrics: ShipshapeMetrics?
+    public let status: StatusBoard?
+    public let logger: Logger
+
+    public init(
+        source: GitManifestSource,
+        trigger: Trigger,
+        pollInterval: Duration,
+        environmentTriggers: [Trigger],
+        metrics: ShipshapeMetrics?,
+        status: StatusBoard?,
+        logger: Logger
+    ) {
+        self.source = source
+        self.trigger = trigger
+        self.pollInterval = pollInterval
+        self.environmentTriggers = environmentTriggers
+        self.metrics = metrics
+        self.status = status
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let trigger = trigger
+        await withGracefulShutdownHandler {
+            var lastRevision: String?
+            var failures = 0
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let start = ContinuousClock.now
+                do {
+                    let snapshot = try await source.refresh()
+                    let moved = snapshot.revision != lastRevision
+                    metrics?.gitFetchTotal(result: moved ? "success" : "unchanged").increment()
+                    metrics?.gitFetchDuration().record(ContinuousClock.now - start)
+                    await status?.recordFetch(error: nil)
+                    if failures > 0 { logger.info("Config repository reachable again") }
+                    failures = 0
+                    if moved {
+                        lastRevision = snapshot.revision
+                        for environment in environmentTriggers { await environment.fire() }
+                    }
+                } catch {
+                    failures += 1
+                    metrics?.gitFetchTotal(result: "failure").increment()
+                    metrics?.gitFetchDuration().record(ContinuousClock.now - start)
+                    await status?.recordFetch(error: "\(error)")
+                    logger.error(
+                        "Fetching the config repository failed",
+                        metadata: ["error": "\(error)", "failures": "\(failures)"])
+                }
+                await trigger.wait(timeout: jittered(pollInterval))
+            }
+        } onGracefulShutdown: {
+            Task { await trigger.fire() }
+        }
+    }
+
+    private func jittered(_ interval: Duration) -> Duration {
+        interval * Double.random(in: 0.9...1.1)
+    }
+}

@@ -19,6 +19,7 @@ public struct Controller: Sendable {
     private let loops: [EnvironmentLoop]
     private let sourceLoop: SourceLoop
     private let logger: Logger
+    public let admin: AdminActions
 
     /// Builds the controller. When the configuration names no environments, the config repository is
     /// fetched once to find them (every environment in the manifests).
@@ -55,6 +56,9 @@ public struct Controller: Sendable {
                     resyncInterval: configuration.git.pollInterval, logger: envLogger))
         }
         self.loops = loops
+        admin = AdminActions(
+            store: store, source: source,
+            triggers: Dictionary(uniqueKeysWithValues: loops.map { ($0.environment, $0.trigger) }))
         let sourceTrigger = Trigger()
         self.sourceTrigger = sourceTrigger
         sourceLoop = SourceLoop(
@@ -71,8 +75,10 @@ public struct Controller: Sendable {
     /// Runs until SIGTERM/SIGINT. `onListening` receives the HTTP port once bound.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let (host, port) = try configuration.listenAddress
+        let token = try configuration.adminTokenFile.map { try SecretFile.read($0, what: "admin.tokenFile") }
         let http = HTTPServer.application(
-            host: host, port: port, metrics: metrics, status: status, logger: logger, onListening: onListening)
+            host: host, port: port, metrics: metrics, status: status, admin: admin, adminToken: token,
+            logger: logger, onListening: onListening)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: http)] + [.init(service: sourceLoop)] + loops.map { .init(service: $0) },

@@ -12,7 +12,8 @@ struct Shipshape: AsyncParsableCommand {
             """,
         version: ShipshapeVersion.current,
         subcommands: [
-            Run.self, Validate.self, Render.self, Plan.self, Apply.self, Status.self, Version.self,
+            Run.self, Validate.self, Render.self, Plan.self, Apply.self, Status.self, History.self,
+            Approve.self, Suspend.self, Resume.self, Rollback.self, Unpin.self, Reconcile.self, Version.self,
         ]
     )
 }

@@ -34,7 +34,9 @@ struct DeploymentHarness: Sendable {
             dockerSocket: dockerSocket)
     }
 
-    func manifest(tag: String, hostPort: Int) -> String {
+    /// An environment with one `api` service at `tag`; `services` adds more service blocks and
+    /// `policy` a policy line (both YAML, indented for their place).
+    func manifest(tag: String, hostPort: Int, services: String = "", policy: String? = nil) -> String {
         """
         apiVersion: shipshape.io/v1
         kind: Environment
@@ -49,9 +51,12 @@ struct DeploymentHarness: Sendable {
               replicas: 1
               ports: ["127.0.0.1:\(hostPort):8080"]
               health: { http: /actuator/health, port: 8080, timeout: 20s }
-
+        \(services)\(policy.map { "  policy: \($0)\n" } ?? "")
         """
     }
+
+    /// The admin token the controller's configuration points at.
+    static let adminToken = "test-admin-token-\(UInt64.random(in: 0...UInt64.max))"
 
     func configuration() -> ControllerConfiguration {
         var git = ControllerConfiguration.Git(url: repo.fileURL)
@@ -61,6 +66,7 @@ struct DeploymentHarness: Sendable {
         configuration.stateDirectory = directory.appending("state")
         configuration.listen = "127.0.0.1:0"
         configuration.docker.socket = dockerSocket
+        configuration.adminTokenFile = try? directory.write(Self.adminToken, to: "admin-token", mode: 0o600)
         return configuration
     }
 

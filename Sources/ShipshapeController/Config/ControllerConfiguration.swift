@@ -50,6 +50,9 @@ public struct ControllerConfiguration: Sendable, Hashable {
     public var docker = Docker()
     public var aws = AWS()
     public var policy = Policy()
+    /// File holding the bearer token that state-changing admin endpoints (approve, suspend, resume,
+    /// rollback, unpin, reconcile) require; without it those endpoints are disabled.
+    public var adminTokenFile: String?
 
     public init(git: Git) {
         self.git = git
@@ -142,7 +145,7 @@ private struct ConfigReader {
     mutating func configuration(_ root: Node.Mapping) throws -> ControllerConfiguration {
         let top = try fields(
             root, at: "",
-            allowed: ["git", "environments", "stateDirectory", "listen", "docker", "aws", "policy"])
+            allowed: ["git", "environments", "stateDirectory", "listen", "docker", "aws", "policy", "admin"])
         guard let gitNode = top["git"] else {
             throw ConfigurationError("\(file): missing `git` (the config repository to watch)")
         }
@@ -179,6 +182,16 @@ private struct ConfigReader {
             guard let mapping = node.mapping else { throw fail(node, "`policy` must be a mapping") }
             let values = try fields(mapping, at: "policy", allowed: ["dryRun"])
             if let dryRun = values["dryRun"] { config.policy.dryRun = try bool(dryRun, "policy.dryRun") }
+        }
+        if let node = top["admin"] {
+            guard let mapping = node.mapping else { throw fail(node, "`admin` must be a mapping") }
+            let values = try fields(mapping, at: "admin", allowed: ["tokenFile"])
+            if let file = values["tokenFile"] { config.adminTokenFile = try string(file, "admin.tokenFile") }
+        }
+        if let node = top["admin"] {
+            guard let mapping = node.mapping else { throw fail(node, "`admin` must be a mapping") }
+            let values = try fields(mapping, at: "admin", allowed: ["tokenFile"])
+            if let file = values["tokenFile"] { config.adminTokenFile = try string(file, "admin.tokenFile") }
         }
         return config
     }

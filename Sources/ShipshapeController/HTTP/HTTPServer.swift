@@ -3,7 +3,8 @@ import Foundation
 public import Logging
 import NIOCore
 
-/// The controller's HTTP server: `/metrics`, `/healthz`, `/readyz` and `/api/v1/status`.
+/// The controller's HTTP server: `/metrics`, `/healthz`, `/readyz`, `/api/v1/status` and the admin
+/// API (`AdminRoutes`).
 ///
 /// It binds to 127.0.0.1 by default (`listen` in the configuration). The framework's own request
 /// metrics are not installed: every series on `/metrics` is Shipshape's, with help texts.
@@ -14,10 +15,13 @@ public enum HTTPServer {
         port: Int,
         metrics: ShipshapeMetrics,
         status: StatusBoard,
+        admin: AdminActions,
+        adminToken: String?,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
+        AdminRoutes(actions: admin, token: adminToken).register(on: router)
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
@@ -37,16 +41,7 @@ public enum HTTPServer {
             )
         }
         router.get("/api/v1/status") { _, _ in
-            let document = await status.snapshot()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            let data = try encoder.encode(document)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: data))
-            )
+            try json(await status.snapshot())
         }
         return Application(
             router: router,

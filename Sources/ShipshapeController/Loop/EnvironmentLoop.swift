@@ -37,16 +37,33 @@ public struct EnvironmentLoop: Service {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 await trigger.wait(timeout: resyncInterval)
                 if Task.isShuttingDownGracefully { break }
-                guard let snapshot = await source.current else {
-                    // No revision fetched yet; the source loop fires this trigger once it has one.
-                    continue
-                }
+                guard let snapshot = await snapshot() else { continue }
                 // The cycle finishes even when a shutdown starts meanwhile: stopping between steps
                 // is safe, but a rollout cut in half is not.
                 _ = await cycle.run(environment: environment, snapshot: snapshot, apply: true)
             }
         } onGracefulShutdown: {
             Task { await trigger.fire() }
+        }
+    }
+
+    /// The manifests to reconcile: the pinned revision after a rollback, else the newest fetched
+    /// (nil until the source loop has fetched once; it fires this loop's trigger then).
+    private func snapshot() async -> ManifestSnapshot? {
+        let pinned: String?
+        do {
+            pinned = try await cycle.store.load(environment).pinnedRevision
+        } catch {
+            logger.error("Cannot read state", metadata: ["error": "\(error)"])
+            return nil
+        }
+        await cycle.status?.update(environment) { $0.pinnedRevision = pinned }
+        guard let pinned else { return await source.current }
+        do {
+            return try await source.snapshot(at: pinned)
+        } catch {
+            logger.error("Pinned revision unavailable", metadata: ["revision": "\(pinned)", "error": "\(error)"])
+            return nil
         }
     }
 }

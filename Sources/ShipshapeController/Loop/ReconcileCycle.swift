@@ -1,14 +1,14 @@
 import Foundation
-import Prometheus
 public import Logging
+import Prometheus
 public import ShipshapeManifest
 public import ShipshapeReconcile
 
-/// One reconcile cycle for one environment: validate the revision's manifests, observe, plan, and
-/// (unless asked only to plan) apply; then record state, status and metrics.
+/// One reconcile cycle for one environment, as ordered steps that stop at the first that fails or
+/// waits: validate the revision's manifests, observe and plan, hold what policy holds, apply, record.
 ///
-/// The steps run in order and stop at the first that fails. A revision whose manifests have any
-/// error for this environment is not applied at all: the last good state stays in force.
+/// A revision whose manifests have any error for this environment is not applied at all: the last
+/// good state stays in force. A suspended environment is not touched.
 public struct ReconcileCycle: Sendable {
     public let reconciler: Reconciler
     public let store: StateStore
@@ -16,6 +16,7 @@ public struct ReconcileCycle: Sendable {
     public let status: StatusBoard?
     public let dryRun: Bool
     public let logger: Logger
+    let now: @Sendable () -> Date
 
     public init(
         reconciler: Reconciler,
@@ -23,7 +24,8 @@ public struct ReconcileCycle: Sendable {
         metrics: ShipshapeMetrics?,
         status: StatusBoard?,
         dryRun: Bool,
-        logger: Logger
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.reconciler = reconciler
         self.store = store
@@ -31,6 +33,7 @@ public struct ReconcileCycle: Sendable {
         self.status = status
         self.dryRun = dryRun
         self.logger = logger
+        self.now = now
     }
 
     /// How a cycle ended.
@@ -40,8 +43,10 @@ public struct ReconcileCycle: Sendable {
         public var report: ApplyReport?
         /// Manifest problems that stopped the cycle (errors) or were noted (warnings).
         public var diagnostics: [Diagnostic] = []
-        /// Why the cycle failed, for people; never contains secrets.
+        /// Why the cycle failed or held changes back, for people; never contains secrets.
         public var message: String?
+        /// Changes held for approval or a maintenance window.
+        public var pending: PendingApproval?
     }
 
     /// Runs the cycle. `apply: false` stops after the plan (for `shipshape plan`).
@@ -54,43 +59,23 @@ public struct ReconcileCycle: Sendable {
 
         let outcome = await steps(name, snapshot: snapshot, apply: apply, logger: logger)
         let elapsed = ContinuousClock.now - start
-        record(outcome, environment: name, revision: snapshot.revision, elapsed: elapsed)
-        await status?.update(name) { status in
-            status.latestRevision = snapshot.revision
-            status.lastCycleAt = Date()
-            status.lastCycleDurationSeconds = elapsed.seconds
-            status.message = outcome.message
-            status.diagnostics = outcome.diagnostics.filter { $0.severity == .error }.map(\.description)
-            if let plan = outcome.plan {
-                status.lastPlan = plan.summary.description
-                status.drifted = plan.changes.filter { $0.reason == .drift }.count + plan.detectedDrift.count
-            }
-            switch outcome.result {
-            case .success:
-                status.result = apply && !dryRun ? .converged : .planned
-                if apply && !dryRun { status.appliedRevision = snapshot.revision }
-            case .failure: status.result = .failed
-            case .invalid: status.result = .invalid
-            case .skipped: break
-            }
-        }
-        switch outcome.result {
-        case .success:
-            logger.info(
-                "Reconciled",
-                metadata: [
-                    "plan": "\(outcome.plan?.summary.description ?? "none")",
-                    "duration": "\(elapsed)",
-                ])
-        case .invalid, .failure:
-            logger.error("Reconcile failed", metadata: ["error": "\(outcome.message ?? "unknown")"])
-        case .skipped:
-            break
-        }
+        await report(outcome, environment: name, snapshot: snapshot, apply: apply, elapsed: elapsed, logger: logger)
         return outcome
     }
 
+    // MARK: Steps
+
     private func steps(_ name: String, snapshot: ManifestSnapshot, apply: Bool, logger: Logger) async -> Outcome {
+        let state: EnvironmentState
+        do {
+            state = try await store.load(name)
+        } catch {
+            return Outcome(result: .failure, message: "\(error)")
+        }
+        if apply && state.suspended {
+            return Outcome(result: .skipped, message: "suspended: nothing is observed or changed until `shipshape resume \(name)`")
+        }
+
         // 1. Validate: nothing from a bad revision is applied.
         let diagnostics = snapshot.bundle.diagnostics(for: name)
         let errors = diagnostics.filter { $0.severity == .error }
@@ -105,49 +90,21 @@ public struct ReconcileCycle: Sendable {
             for error in errors { logger.error("Manifest error", metadata: ["diagnostic": "\(error)"]) }
             return Outcome(result: .invalid, diagnostics: diagnostics, message: message)
         }
-        let state: EnvironmentState
-        do {
-            state = try await store.load(name)
-        } catch {
-            return Outcome(result: .failure, diagnostics: diagnostics, message: "\(error)")
-        }
 
         // 2. Observe and plan.
-        var fingerprints: [ResourceID: String] = [:]
-        for (key, value) in state.appliedFingerprints {
-            if let id = ResourceID(label: key) { fingerprints[id] = value }
-        }
-        let policy = environment.spec.policy
-        let inputs = Planner.Inputs(
-            environment: name,
-            revision: snapshot.revision,
-            selfHeal: policy.selfHeal,
-            prune: policy.prune,
-            appliedFingerprints: fingerprints
-        )
         var plan: Plan
         do {
-            plan = try await reconciler.plan(environment, inputs: inputs)
+            plan = try await reconciler.plan(environment, inputs: plannerInputs(environment, snapshot: snapshot, state: state))
         } catch is CancellationError {
             return Outcome(result: .skipped, diagnostics: diagnostics, message: "cancelled")
         } catch {
             return Outcome(result: .failure, diagnostics: diagnostics, message: "observing live state failed: \(error)")
         }
         recordResources(plan)
-        // A revision that already failed for good is not rolled out again (each attempt would stop
-        // and restart the old containers); drift is still corrected.
-        var held: [Change] = []
-        if state.failedRevision == snapshot.revision {
-            held = plan.changes.filter { $0.reason == .newRevision }
-            plan.changes.removeAll { $0.reason == .newRevision }
-        }
-        let heldMessage =
-            held.isEmpty
-            ? nil
-            : "revision \(PlanRenderer.shortRevision(snapshot.revision)) failed earlier (\(state.failedReason ?? "unknown")); \(held.count) change(s) held until a new commit"
         guard apply && !dryRun else {
             return Outcome(result: .success, plan: plan, diagnostics: diagnostics)
         }
+        let policy = environment.spec.policy
         if let limit = policy.maxChanges, plan.changes.count > limit {
             return Outcome(
                 result: .failure, plan: plan, diagnostics: diagnostics,
@@ -156,7 +113,40 @@ public struct ReconcileCycle: Sendable {
             )
         }
 
-        // 3. Apply.
+        // 3. Hold what may not run now: a revision that already failed for good is not rolled out
+        // again (each attempt would stop and restart the old containers; drift is still corrected),
+        // and disruptive changes wait for a maintenance window or an approval.
+        var heldMessages: [String] = []
+        if state.failedRevision == snapshot.revision {
+            let failed = plan.changes.filter { $0.reason == .newRevision }
+            if !failed.isEmpty {
+                plan.changes.removeAll { $0.reason == .newRevision }
+                heldMessages.append(
+                    "revision \(PlanRenderer.shortRevision(snapshot.revision)) failed earlier (\(state.failedReason ?? "unknown")); \(failed.count) change(s) held until a new commit"
+                )
+            }
+        }
+        let decision = PolicyGate(policy: policy).decide(
+            environment: name, revision: snapshot.revision, changes: plan.changes, now: now(),
+            approved: { state.approvedPlans.contains($0) })
+        var pending: PendingApproval?
+        if !decision.held.isEmpty, let waitingFor = decision.waitingFor {
+            plan.changes = decision.allowed
+            let id = PolicyGate.planID(environment: name, revision: snapshot.revision, changes: decision.held)
+            pending = PendingApproval(
+                id: id, revision: snapshot.revision,
+                changes: decision.held.map { "\($0.action.rawValue) \($0.resource) (\($0.reason.rawValue))" },
+                waitingFor: waitingFor,
+                since: state.pendingApproval?.id == id ? state.pendingApproval!.since : now())
+            heldMessages.append(
+                waitingFor == "approval"
+                    ? "\(decision.held.count) disruptive change(s) wait for approval: shipshape approve \(id) --env \(name)"
+                    : "\(decision.held.count) disruptive change(s) wait for the maintenance window (\(policy.maintenanceWindow?.schedule.description ?? ""))"
+            )
+            logger.notice("Changes held", metadata: ["plan.id": "\(id)", "waiting.for": "\(waitingFor)"])
+        }
+
+        // 4. Apply.
         let metrics = metrics
         let report = await reconciler.apply(plan, logger: logger) { change, outcome in
             let result: String
@@ -168,38 +158,124 @@ public struct ReconcileCycle: Sendable {
                 .increment()
         }
 
-        // 4. Remember what was applied, to tell drift from new revisions next time.
-        var newState = state
-        let applied = Set(report.applied)
-        for id in plan.unchanged + report.applied {
-            if let print = plan.fingerprints[id] { newState.appliedFingerprints[id.description] = print }
-        }
-        for change in plan.changes where change.action == .delete && applied.contains(change.resource) {
-            newState.appliedFingerprints[change.resource.description] = nil
-        }
-        if report.succeeded && held.isEmpty {
-            newState.lastAppliedRevision = snapshot.revision
-            newState.failedRevision = nil
-            newState.failedReason = nil
-        }
-        if let failure = report.failure, ErrorDisposition.of(failure.error) == .stalled {
-            newState.failedRevision = snapshot.revision
-            newState.failedReason = "\(failure.action.rawValue) \(failure.resource): \(failure.error)"
-        }
+        // 5. Remember what was applied, to tell drift from new revisions next time.
         do {
-            try await store.save(newState, for: name)
+            try await store.update(name) { state in
+                for id in plan.unchanged + report.applied {
+                    if let print = plan.fingerprints[id] { state.appliedFingerprints[id.description] = print }
+                }
+                for change in plan.changes where change.action == .delete && report.applied.contains(change.resource) {
+                    state.appliedFingerprints[change.resource.description] = nil
+                }
+                state.pendingApproval = pending
+                if report.succeeded && heldMessages.isEmpty {
+                    state.lastAppliedRevision = snapshot.revision
+                    state.failedRevision = nil
+                    state.failedReason = nil
+                }
+                if let failure = report.failure, ErrorDisposition.of(failure.error) == .stalled {
+                    state.failedRevision = snapshot.revision
+                    state.failedReason = "\(failure.action.rawValue) \(failure.resource): \(failure.error)"
+                }
+            }
         } catch {
             logger.error("Cannot save state", metadata: ["error": "\(error)"])
         }
         if let failure = report.failure {
             return Outcome(
                 result: .failure, plan: plan, report: report, diagnostics: diagnostics,
-                message: "\(failure.action.rawValue) \(failure.resource) failed: \(failure.error)")
+                message: "\(failure.action.rawValue) \(failure.resource) failed: \(failure.error)", pending: pending)
         }
-        if let heldMessage {
-            return Outcome(result: .failure, plan: plan, report: report, diagnostics: diagnostics, message: heldMessage)
+        if !heldMessages.isEmpty {
+            // Held changes are not a failure of the cycle: what could run, ran.
+            return Outcome(
+                result: .success, plan: plan, report: report, diagnostics: diagnostics,
+                message: heldMessages.joined(separator: "; "), pending: pending)
         }
         return Outcome(result: .success, plan: plan, report: report, diagnostics: diagnostics)
+    }
+
+    private func plannerInputs(_ environment: Environment, snapshot: ManifestSnapshot, state: EnvironmentState)
+        -> Planner.Inputs
+    {
+        var fingerprints: [ResourceID: String] = [:]
+        for (key, value) in state.appliedFingerprints {
+            if let id = ResourceID(label: key) { fingerprints[id] = value }
+        }
+        let policy = environment.spec.policy
+        return Planner.Inputs(
+            environment: environment.name,
+            revision: snapshot.revision,
+            selfHeal: policy.selfHeal,
+            detectOnly: Set(policy.detectOnly.flatMap(Self.kinds)),
+            prune: policy.prune,
+            appliedFingerprints: fingerprints
+        )
+    }
+
+    /// The resource kinds a manifest section declares.
+    static func kinds(_ section: ShipshapeManifest.ResourceKind) -> [ShipshapeReconcile.ResourceKind] {
+        switch section {
+        case .services: [.service, .ecsService, .image]
+        case .instances: [.instance]
+        case .databases: [.database]
+        case .securityGroups: [.securityGroup]
+        }
+    }
+
+    // MARK: Reporting
+
+    private func report(
+        _ outcome: Outcome, environment name: String, snapshot: ManifestSnapshot, apply: Bool, elapsed: Duration,
+        logger: Logger
+    ) async {
+        recordMetrics(outcome, environment: name, revision: snapshot.revision, elapsed: elapsed)
+        let converged = apply && !dryRun && outcome.result == .success && outcome.pending == nil
+            && outcome.message == nil
+        await status?.update(name) { status in
+            status.latestRevision = snapshot.revision
+            status.lastCycleAt = now()
+            status.lastCycleDurationSeconds = elapsed.seconds
+            status.message = outcome.message
+            status.pendingApproval = outcome.pending
+            status.diagnostics = outcome.diagnostics.filter { $0.severity == .error }.map(\.description)
+            if let plan = outcome.plan {
+                status.lastPlan = plan.summary.description
+                status.drifted = plan.changes.filter { $0.reason == .drift }.count + plan.detectedDrift.count
+            }
+            switch outcome.result {
+            case .success:
+                status.result = converged ? .converged : (apply && !dryRun ? .held : .planned)
+                if converged { status.appliedRevision = snapshot.revision }
+            case .failure: status.result = .failed
+            case .invalid: status.result = .invalid
+            case .skipped:
+                if outcome.message?.hasPrefix("suspended") == true { status.result = .suspended }
+            }
+        }
+        if apply && outcome.result != .skipped {
+            let entry = HistoryEntry(
+                time: now(), revision: snapshot.revision, result: outcome.result.rawValue,
+                plan: outcome.plan?.summary.description, durationSeconds: elapsed.seconds, message: outcome.message)
+            do {
+                try await store.appendHistory(entry, for: name)
+            } catch {
+                logger.error("Cannot write history", metadata: ["error": "\(error)"])
+            }
+        }
+        switch outcome.result {
+        case .success:
+            logger.info(
+                "Reconciled",
+                metadata: [
+                    "plan": "\(outcome.plan?.summary.description ?? "none")", "duration": "\(elapsed)",
+                    "held": "\(outcome.message ?? "none")",
+                ])
+        case .invalid, .failure:
+            logger.error("Reconcile failed", metadata: ["error": "\(outcome.message ?? "unknown")"])
+        case .skipped:
+            logger.debug("Cycle skipped", metadata: ["reason": "\(outcome.message ?? "")"])
+        }
     }
 
     private func recordResources(_ plan: Plan) {
@@ -217,19 +293,27 @@ public struct ReconcileCycle: Sendable {
         }
     }
 
-    private func record(_ outcome: Outcome, environment: String, revision: String, elapsed: Duration) {
-        guard let metrics, outcome.result != .skipped else { return }
+    private func recordMetrics(_ outcome: Outcome, environment: String, revision: String, elapsed: Duration) {
+        guard let metrics else { return }
+        metrics.suspended(env: environment).set(outcome.message?.hasPrefix("suspended") == true ? 1.0 : 0.0)
+        metrics.pendingApprovalAge(env: environment).set(
+            outcome.pending.map { now().timeIntervalSince($0.since) } ?? 0)
+        guard outcome.result != .skipped else { return }
         metrics.reconcileTotal(env: environment, result: outcome.result).increment()
         metrics.reconcileDuration(env: environment).record(elapsed)
         metrics.manifestValid(env: environment).set(outcome.result == .invalid ? 0.0 : 1.0)
-        if outcome.result == .success && !dryRun && outcome.report != nil {
-            metrics.lastSuccessfulReconcile(env: environment).set(Date().timeIntervalSince1970)
+        if outcome.result == .success && !dryRun && outcome.report != nil && outcome.pending == nil
+            && outcome.message == nil
+        {
+            metrics.lastSuccessfulReconcile(env: environment).set(now().timeIntervalSince1970)
             metrics.setLastApplied(env: environment, revision: revision)
         }
         if let failed = outcome.report?.failure {
             metrics.resources(env: environment, kind: failed.resource.kind, status: "failed").set(1.0)
         } else if outcome.report != nil {
-            for kind in ShipshapeReconcile.ResourceKind.allCases { metrics.resources(env: environment, kind: kind, status: "failed").set(0.0) }
+            for kind in ShipshapeReconcile.ResourceKind.allCases {
+                metrics.resources(env: environment, kind: kind, status: "failed").set(0.0)
+            }
         }
     }
 }

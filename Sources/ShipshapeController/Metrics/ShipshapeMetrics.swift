@@ -28,6 +28,7 @@ public final class ShipshapeMetrics: Sendable {
             _ = lastSuccessfulReconcile(env: env)
             manifestValid(env: env).set(1.0)
             _ = suspended(env: env)
+            _ = pendingApprovalAge(env: env)
             for kind in ResourceKind.allCases {
                 for status in ["in_sync", "drifted", "failed"] { _ = resources(env: env, kind: kind, status: status) }
                 _ = driftDetected(env: env, kind: kind)
@@ -92,6 +93,15 @@ public final class ShipshapeMetrics: Sendable {
     public func suspended(env: String) -> Gauge {
         registry.makeGauge(
             descriptor: Self.name("shipshape_suspended", "1 when reconciliation of the environment is suspended."),
+            labels: [("env", env)]
+        )
+    }
+
+    public func pendingApprovalAge(env: String) -> Gauge {
+        registry.makeGauge(
+            descriptor: Self.name(
+                "shipshape_pending_approval_age_seconds",
+                "Seconds the oldest held plan of the environment has waited for approval or a window (0: none)."),
             labels: [("env", env)]
         )
     }

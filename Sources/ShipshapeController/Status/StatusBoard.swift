@@ -8,6 +8,9 @@ public struct EnvironmentStatus: Sendable, Codable, Hashable {
         case failed
         case invalid
         case planned
+        /// What could run, ran; some changes wait (approval, maintenance window, failed revision).
+        case held
+        case suspended
     }
 
     public var environment: String
@@ -26,6 +29,12 @@ public struct EnvironmentStatus: Sendable, Codable, Hashable {
     public var lastPlan: String?
     /// Resources found drifted in the last cycle.
     public var drifted: Int = 0
+    /// Changes held for approval or a maintenance window.
+    public var pendingApproval: PendingApproval?
+    /// Reconciliation is suspended.
+    public var suspended: Bool = false
+    /// A revision pinned by a rollback: the branch tip is not followed until unpinned.
+    public var pinnedRevision: String?
 
     public init(environment: String) { self.environment = environment }
 }

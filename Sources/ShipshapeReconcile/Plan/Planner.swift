@@ -8,6 +8,8 @@ public enum Planner {
         public var revision: String
         /// Correct drift (true) or only report it (false).
         public var selfHeal: Bool
+        /// Kinds whose drift is only reported, whatever `selfHeal` says.
+        public var detectOnly: Set<ResourceKind>
         /// Delete owned resources that left the manifests.
         public var prune: Bool
         /// Fingerprints of each resource's desired attributes at the last successful apply, to tell
@@ -18,12 +20,14 @@ public enum Planner {
             environment: String,
             revision: String,
             selfHeal: Bool = true,
+            detectOnly: Set<ResourceKind> = [],
             prune: Bool = false,
             appliedFingerprints: [ResourceID: String] = [:]
         ) {
             self.environment = environment
             self.revision = revision
             self.selfHeal = selfHeal
+            self.detectOnly = detectOnly
             self.prune = prune
             self.appliedFingerprints = appliedFingerprints
         }
@@ -68,7 +72,7 @@ public enum Planner {
                 desired: resource,
                 live: current
             )
-            if reason == .drift && !inputs.selfHeal {
+            if reason == .drift && (!inputs.selfHeal || inputs.detectOnly.contains(resource.id.kind)) {
                 detectedDrift.append(change)
             } else {
                 changes.append(change)

@@ -135,3 +135,23 @@ struct PlannerTests {
         #expect(plan.unchanged.count == 9_900)
     }
 }
+
+extension PlannerTests {
+    @Test("detect-only for one kind reports its drift and heals the others")
+    func detectOnlyPerKind() {
+        let group = desired(.securityGroup, "web", ["rules": .int(2)])
+        let service = desired(.service, "api", ["image": .string("api:1")])
+        let applied = [
+            group.id: Planner.fingerprint(group.attributes), service.id: Planner.fingerprint(service.attributes),
+        ]
+        let plan = Planner.plan(
+            desired: [group, service],
+            live: [
+                group.id: live(.securityGroup, "web", ["rules": .int(3)]),
+                service.id: live(.service, "api", ["image": .string("api:0")]),
+            ],
+            inputs: .init(environment: "dev", revision: "r", detectOnly: [.securityGroup], appliedFingerprints: applied))
+        #expect(plan.changes.map(\.resource) == [service.id])
+        #expect(plan.detectedDrift.map(\.resource) == [group.id])
+    }
+}

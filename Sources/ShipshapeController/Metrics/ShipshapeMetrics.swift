@@ -23,7 +23,8 @@ public final class ShipshapeMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), environments: [String]) {
         self.registry = registry
         for env in environments {
-            for result in CycleResult.allCases { _ = reconcileTotal(env: env, result: result) }
+            // `skipped` (suspended, cancelled) is not counted: cycles that did nothing are not cycles.
+            for result in CycleResult.allCases where result != .skipped { _ = reconcileTotal(env: env, result: result) }
             _ = reconcileDuration(env: env)
             _ = lastSuccessfulReconcile(env: env)
             manifestValid(env: env).set(1.0)

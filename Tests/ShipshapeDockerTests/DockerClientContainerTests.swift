@@ -143,3 +143,32 @@ struct DockerClientContainerTests {
         #expect(listError?.code == .daemonUnreachable)
     }
 }
+
+@Suite("DockerClient with a stale socket")
+struct DockerClientStaleSocketTests {
+    @Test("a socket file nobody accepts on fails at once as daemonUnreachable")
+    func refusedSocket() async throws {
+        let directory = try TemporaryDirectory(prefix: "shipshape-stale")
+        defer { directory.remove() }
+        let path = directory.appending("docker.sock")
+        // A bound but never listening unix socket: connecting is refused, as after a dockerd crash.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        let client = DockerClient(socketPath: path, logger: DockerTestSupport.logger)
+        let started = ContinuousClock.now
+        let error = await #expect(throws: DockerError.self) { try await client.ping() }
+        #expect(error?.code == .daemonUnreachable)
+        #expect(error?.description.contains(path) == true)
+        #expect(ContinuousClock.now - started < .seconds(10), "a refused socket must not wait for the request deadline")
+    }
+}

@@ -53,3 +53,40 @@ struct DockerClientImageTests {
         #expect(try await client.inspectImage("shipshape-test-absent:\(UUID().uuidString.lowercased())") == nil)
     }
 }
+
+@Suite("DockerClient pull failures part-way", .timeLimit(.minutes(2)))
+struct DockerClientPullStreamTests {
+    @Test("a layer missing from the registry fails the pull from the progress stream, naming the image")
+    func missingLayer() async throws {
+        let registry = try await LocalRegistry.start()
+        do {
+            try await DockerTestSupport.withResources { client, resources in
+                let local = "\(TestImages.uniqueName("shipshape-test-src")):1.0.0"
+                await resources.image(local)
+                try await TestImages.buildHTTPServer(local, version: "broken")
+                let remote = try await registry.push(local, as: TestImages.uniqueName("broken-api"), tag: "1.0.0")
+                await resources.image(remote)
+                // Delete the layer's blob (the larger file; the config blob is tiny): the manifest is
+                // still served, so the daemon starts streaming progress and then fails the download.
+                let blobs = "\(registry.storagePath)/docker/registry/v2/blobs/sha256"
+                let files = try FileManager.default.subpathsOfDirectory(atPath: blobs).filter { $0.hasSuffix("/data") }
+                let sizes = try files.map { ($0, try FileManager.default.attributesOfItem(atPath: "\(blobs)/\($0)")[.size] as? Int ?? 0) }
+                let layer = try #require(sizes.max { $0.1 < $1.1 }, "no blobs under \(blobs)")
+                try FileManager.default.removeItem(atPath: "\(blobs)/\(layer.0)")
+                // The daemon must not have the layer either, or it skips the download.
+                await TestImages.remove(local)
+
+                let error = await #expect(throws: DockerError.self) { try await client.pullImage(remote, auth: nil) }
+                #expect(error?.code == .pullFailed)
+                #expect(error?.status == nil, "the failure comes from an error line of a 200 stream, not an HTTP status")
+                #expect(error?.description.contains(remote) == true)
+                #expect(error?.message.isEmpty == false)
+                #expect(try await client.inspectImage(remote) == nil)
+            }
+        } catch {
+            await registry.stop()
+            throw error
+        }
+        await registry.stop()
+    }
+}

@@ -28,6 +28,8 @@ public struct ContainerDetails: Sendable, Hashable {
     public var labels: [String: String] { spec.labels }
     /// Environment as `KEY=VALUE` (image environment included).
     public var env: [String] { spec.env }
+    /// The command (the image's when the container did not replace it).
+    public var cmd: [String]? { spec.cmd }
 }
 
 /// A container's run state.

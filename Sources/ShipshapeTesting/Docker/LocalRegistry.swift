@@ -23,6 +23,9 @@ public final class LocalRegistry: Sendable {
     private let process: BackgroundProcess
     private let directory: TemporaryDirectory
 
+    /// The registry's filesystem storage (`rootdirectory`), for tests that damage it on purpose.
+    public var storagePath: String { directory.appending("data") }
+
     /// `127.0.0.1:PORT`, the registry part of image references.
     public var address: String { "127.0.0.1:\(port)" }
 

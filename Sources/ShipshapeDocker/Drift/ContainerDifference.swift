@@ -5,8 +5,11 @@
 /// desired one; nil means absent. Environment values are secrets until proven otherwise: unless the
 /// comparison was asked to reveal them, both sides show `<redacted>` and `isSensitive` is true.
 public struct ContainerDifference: Sendable, Hashable, CustomStringConvertible {
+    /// The field, e.g. `memoryBytes` or `env.LOG_LEVEL`.
     public var field: String
+    /// The live value; nil when absent.
     public var before: String?
+    /// The desired value; nil when absent.
     public var after: String?
     /// The values hide secrets (environment variables).
     public var isSensitive: Bool

@@ -36,14 +36,19 @@ public struct ContainerDetails: Sendable, Hashable {
 public struct ContainerState: Sendable, Hashable {
     /// `created`, `running`, `paused`, `restarting`, `removing`, `exited` or `dead`.
     public var status: String
+    /// The process runs (also while paused or restarting).
     public var running: Bool
+    /// The daemon is restarting the container under its restart policy.
     public var restarting: Bool
+    /// The kernel killed the process for exceeding its memory limit.
     public var oomKilled: Bool
+    /// The exit code of the last run (0 while running).
     public var exitCode: Int
     /// The daemon's error starting the container, if any.
     public var error: String
     /// RFC 3339 times; `"0001-01-01T00:00:00Z"` when never started or finished.
     public var startedAt: String
+    /// When the last run ended, RFC 3339.
     public var finishedAt: String
     /// The health check's state; nil when the container has no health check.
     public var health: ContainerHealth?
@@ -59,6 +64,7 @@ public struct ContainerHealth: Sendable, Hashable {
         /// Docker's `none`: the health check is disabled.
         case disabled = "none"
     }
+    /// Where the check stands.
     public var status: Status
     /// Consecutive failed checks.
     public var failingStreak: Int

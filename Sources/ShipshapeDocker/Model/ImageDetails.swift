@@ -32,10 +32,15 @@ public struct ImageDetails: Sendable, Hashable {
 public struct ImageSummary: Sendable, Hashable {
     /// The image id, `sha256:…`.
     public var id: String
+    /// Tags naming this image (`<none>:<none>` left out).
     public var repoTags: [String]
+    /// Registry digests (`<none>@<none>` left out).
     public var repoDigests: [String]
+    /// Creation time.
     public var created: Date
+    /// Size in bytes.
     public var size: Int64
+    /// The image's labels.
     public var labels: [String: String]
 
     init(wire: WireImageSummary) {
@@ -56,7 +61,10 @@ public struct DockerVersion: Sendable, Hashable {
     public var apiVersion: String
     /// Lowest API version the daemon accepts.
     public var minAPIVersion: String
+    /// The daemon's operating system, e.g. `linux`.
     public var os: String
+    /// The daemon's architecture, e.g. `amd64`.
     public var arch: String
+    /// The host kernel's version.
     public var kernelVersion: String
 }

@@ -8,7 +8,9 @@ import Foundation
 public final class LocalRegistry: Sendable {
     /// Username and password of an htpasswd-protected registry.
     public struct Credentials: Sendable {
+        /// The user name.
         public var username: String
+        /// The password (a test value, never a real secret).
         public var password: String
         public init(username: String, password: String) {
             self.username = username

@@ -147,3 +147,38 @@ struct ContainerDriftTests {
         }
     }
 }
+
+@Suite("Container drift with an image health check", .timeLimit(.minutes(2)))
+struct ContainerDriftHealthcheckTests {
+    @Test("fields a desired health check leaves open are filled from the image's and are not drift")
+    func mergedHealthcheck() async throws {
+        try await DockerTestSupport.withResources { client, resources in
+            let image = "\(TestImages.uniqueName("shipshape-test-hc")):1"
+            await resources.image(image)
+            try await TestImages.build(
+                image,
+                changes: [#"CMD ["/bin/sleep","300"]"#, #"HEALTHCHECK --interval=7s --retries=4 CMD ["/bin/true"]"#])
+            let imageDetails = try #require(try await client.inspectImage(image))
+            #expect(imageDetails.defaults.healthcheck == Healthcheck(test: ["CMD", "/bin/true"], interval: .seconds(7), retries: 4))
+
+            let partial = ContainerSpec(image: image, healthcheck: .shell("true", timeout: .seconds(3)))
+            let partialID = try await client.createContainer(name: TestImages.uniqueName("shipshape-test-hc"), spec: partial)
+            await resources.container(partialID)
+            let partialDetails = try await client.inspectContainer(partialID)
+            #expect(partialDetails.spec.healthcheck == Healthcheck(test: ["CMD-SHELL", "true"], interval: .seconds(7), timeout: .seconds(3), retries: 4))
+            #expect(partialDetails.differences(from: partial, image: imageDetails) == [])
+            #expect(partialDetails.differences(from: partial) == [])
+
+            let inherited = ContainerSpec(image: image)
+            let inheritedID = try await client.createContainer(name: TestImages.uniqueName("shipshape-test-hc"), spec: inherited)
+            await resources.container(inheritedID)
+            let inheritedDetails = try await client.inspectContainer(inheritedID)
+            #expect(inheritedDetails.differences(from: inherited, image: imageDetails) == [])
+            // The container with the partial check is not the one the image's check describes.
+            #expect(partialDetails.differences(from: inherited, image: imageDetails).map(\.field) == ["healthcheck"])
+            // A disabled check is a difference from the image's.
+            let disabled = ContainerSpec(image: image, healthcheck: Healthcheck(test: ["NONE"]))
+            #expect(inheritedDetails.differences(from: disabled, image: imageDetails).map(\.field) == ["healthcheck"])
+        }
+    }
+}

@@ -90,7 +90,10 @@ extension DockerClient {
     /// Marks credential refusals as `unauthorized` so callers can refresh a token.
     static func classifyPullError(_ error: DockerError, reference: String) -> DockerError {
         let lowered = error.message.lowercased()
-        let refused = ["unauthorized", "authentication required", "no basic auth credentials", "denied"]
+        let refused = [
+            "unauthorized", "authentication required", "no basic auth credentials", "denied:",
+            "access to the resource is denied",
+        ]
         let code: DockerError.Code = refused.contains(where: lowered.contains) ? .unauthorized : error.code == .notFound ? .notFound : .pullFailed
         return DockerError(code: code, operation: error.operation, resource: reference, status: error.status, message: error.message)
     }

@@ -100,8 +100,10 @@ extension ContainerDetails {
         }
 
         // Process settings that fall back to the image's.
-        if case .some(let healthcheck) = expectation(desired.healthcheck, \.healthcheck), live.healthcheck != healthcheck {
-            add("healthcheck", live.healthcheck?.description, healthcheck?.description)
+        if let expected = Self.expectedHealthcheck(desired: desired.healthcheck, image: defaults),
+            !Self.healthcheck(live.healthcheck, matches: expected.check, strictly: expected.strictly)
+        {
+            add("healthcheck", live.healthcheck?.description, expected.check?.description)
         }
         if case .some(let user) = expectation(desired.user, \.user), live.user != user {
             add("user", live.user, user)
@@ -111,6 +113,38 @@ extension ContainerDetails {
         }
 
         return result.sorted { $0.field < $1.field }
+    }
+
+    /// The health check the daemon should hold: the desired one with the fields it leaves nil taken
+    /// from the image's (the daemon merges them field by field), or the image's when none is
+    /// desired. `strictly` is false when the image is unknown: then only the fields `desired` sets
+    /// can be compared. nil when nothing can be compared.
+    static func expectedHealthcheck(desired: Healthcheck?, image: ContainerSpec?) -> (check: Healthcheck?, strictly: Bool)? {
+        guard let desired else {
+            guard let image else { return nil }
+            return (image.healthcheck, true)
+        }
+        guard let imageCheck = image?.healthcheck else { return (desired, image != nil) }
+        return (
+            Healthcheck(
+                test: desired.test.isEmpty ? imageCheck.test : desired.test,
+                interval: desired.interval ?? imageCheck.interval,
+                timeout: desired.timeout ?? imageCheck.timeout,
+                retries: desired.retries ?? imageCheck.retries,
+                startPeriod: desired.startPeriod ?? imageCheck.startPeriod),
+            true
+        )
+    }
+
+    static func healthcheck(_ live: Healthcheck?, matches expected: Healthcheck?, strictly: Bool) -> Bool {
+        if strictly { return live == expected }
+        guard let expected else { return true }
+        guard let live else { return false }
+        return live.test == expected.test
+            && (expected.interval == nil || live.interval == expected.interval)
+            && (expected.timeout == nil || live.timeout == expected.timeout)
+            && (expected.retries == nil || live.retries == expected.retries)
+            && (expected.startPeriod == nil || live.startPeriod == expected.startPeriod)
     }
 
     /// `KEY=VALUE` strings as a dictionary; a later entry wins, a bare `KEY` has an empty value.

@@ -126,8 +126,8 @@ struct ContainerDriftTests {
             let differences = details.differences(from: desired, image: imageDetails)
             #expect(
                 differences == [
-                    ContainerDifference(field: "env.EXTRA", before: "<redacted>", after: nil, isSensitive: true),
-                    ContainerDifference(field: "env.MODE", before: "<redacted>", after: "<redacted>", isSensitive: true),
+                    ContainerDifference(field: "env.EXTRA", before: "(sensitive)", after: nil, isSensitive: true),
+                    ContainerDifference(field: "env.MODE", before: "(sensitive)", after: "(sensitive)", isSensitive: true),
                     ContainerDifference(field: "labels.team", before: "other", after: "community"),
                     ContainerDifference(field: "restartPolicy", before: "no", after: "always"),
                 ])

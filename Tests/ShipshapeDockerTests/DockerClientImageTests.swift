@@ -18,7 +18,11 @@ struct DockerClientImageTests {
                 await resources.image(remote)
                 #expect(try await client.inspectImage(remote) == nil)
 
-                try await client.pullImage(remote, auth: nil)
+                let first = try await client.pullImage(remote, auth: nil)
+                #expect(first.downloadedNewContent)
+                let again = try await client.pullImage(remote, auth: nil)
+                #expect(!again.downloadedNewContent, "second pull: \(again.status)")
+                #expect(again.status.contains("up to date"))
                 let image = try #require(try await client.inspectImage(remote))
                 #expect(image.repoTags.contains(remote))
                 #expect(image.repoDigests.contains { $0.hasPrefix("\(registry.address)/\(repository)@sha256:") })

@@ -76,3 +76,53 @@ struct HousekeepingTests {
         }
     }
 }
+
+@Suite("Rollout building blocks against the real daemon", .timeLimit(.minutes(2)))
+struct RolloutBuildingBlockTests {
+    @Test("the good and the bad test image settle healthy and unhealthy through their own health checks")
+    func goodAndBadImages() async throws {
+        try await DockerTestSupport.withResources { client, resources in
+            let repository = TestImages.uniqueName("shipshape-test-rollout")
+            let good = "\(repository):1.0.0"
+            let bad = "\(repository):1.0.1-bad"
+            await resources.image(good)
+            await resources.image(bad)
+            try await TestImages.buildHTTPServer(good, version: "1.0.0", health: .passing)
+            try await TestImages.buildHTTPServer(bad, version: "1.0.1", health: .failing)
+            var ids: [String] = []
+            for image in [good, bad] {
+                let id = try await client.createContainer(name: TestImages.uniqueName("shipshape-test-rollout"), spec: ContainerSpec(image: image))
+                await resources.container(id)
+                try await client.startContainer(id)
+                ids.append(id)
+            }
+            #expect(try await client.waitHealthy(ids[0], timeout: .seconds(30), pollInterval: .milliseconds(200)) == .healthy)
+            let outcome = try await client.waitHealthy(ids[1], timeout: .seconds(30), pollInterval: .milliseconds(200))
+            guard case .unhealthy = outcome else {
+                Issue.record("the bad image should turn unhealthy, got \(outcome)")
+                return
+            }
+        }
+    }
+
+    @Test("a container can take another's name once that one is renamed away")
+    func rename() async throws {
+        try await DockerTestSupport.withResources { client, resources in
+            let image = "\(TestImages.uniqueName("shipshape-test-rename")):1"
+            await resources.image(image)
+            try await TestImages.build(image, changes: [#"CMD ["/bin/sleep","300"]"#])
+            let service = TestImages.uniqueName("shipshape-test-svc")
+            let blue = try await client.createContainer(name: service, spec: ContainerSpec(image: image))
+            await resources.container(blue)
+            let green = try await client.createContainer(name: "\(service)-green", spec: ContainerSpec(image: image))
+            await resources.container(green)
+
+            let taken = await #expect(throws: DockerError.self) { try await client.renameContainer(green, to: service) }
+            #expect(taken?.code == .conflict)
+            try await client.renameContainer(blue, to: "\(service)-blue")
+            try await client.renameContainer(green, to: service)
+            #expect(try await client.inspectContainer(service).id == green)
+            #expect(try await client.inspectContainer("\(service)-blue").id == blue)
+        }
+    }
+}

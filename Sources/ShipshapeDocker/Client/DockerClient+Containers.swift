@@ -137,3 +137,16 @@ extension DockerClient {
         }
     }
 }
+
+extension DockerClient {
+    /// Renames a container (e.g. the green container of a blue-green switch taking the service's
+    /// name). A name already in use is `conflict`, a missing container `notFound`.
+    public func renameContainer(_ idOrName: String, to newName: String) async throws {
+        let response = try await send(
+            .POST, "/containers/\(idOrName)/rename", query: [("name", newName)], operation: "rename container",
+            resource: "\(Self.display(idOrName)) to \(newName)")
+        guard response.status == .noContent else {
+            throw error(for: response, operation: "rename container", resource: "\(Self.display(idOrName)) to \(newName)")
+        }
+    }
+}

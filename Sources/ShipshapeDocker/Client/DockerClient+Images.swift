@@ -12,7 +12,9 @@ extension DockerClient {
     /// The daemon answers with a stream of JSON progress lines; they are consumed (logged at debug)
     /// and an `error` line is thrown as `DockerError` (`pullFailed`, or `unauthorized` when the
     /// registry refused the credentials) naming the image.
-    public func pullImage(_ reference: String, auth: RegistryAuth?) async throws {
+    /// - Returns: whether new content was downloaded, and the daemon's final status line.
+    @discardableResult
+    public func pullImage(_ reference: String, auth: RegistryAuth?) async throws -> PullSummary {
         let operation = "pull image"
         let (name, tagOrDigest) = Self.splitReference(reference)
         var headers: [(String, String)] = []
@@ -47,12 +49,15 @@ extension DockerClient {
         if pending.readableBytes > 0, let status = try handleProgressLine(pending, reference: reference) {
             lastStatus = status
         }
-        logger.debug(
+        let summary = PullSummary(
+            reference: reference, downloadedNewContent: lastStatus.contains("Downloaded newer image"), status: lastStatus)
+        logger.info(
             "pulled image",
             metadata: [
                 "image": "\(reference)", "docker.status": "\(lastStatus)",
                 "docker.duration_ms": "\((ContinuousClock.now - started).milliseconds)",
             ])
+        return summary
     }
 
     /// Inspects an image by reference or id; nil when the daemon does not have it.

@@ -13,7 +13,7 @@ extension ContainerDetails {
     /// tag pushed again) is reported as `imageID`.
     ///
     /// - Parameter revealEnvironmentValues: show environment values in the differences instead of
-    ///   `<redacted>`; only for output that may carry secrets.
+    ///   `(sensitive)`; only for output that may carry secrets.
     /// - Returns: the differences ordered by field name; empty when the container matches.
     public func differences(
         from desired: ContainerSpec, image: ImageDetails? = nil, revealEnvironmentValues: Bool = false
@@ -54,7 +54,7 @@ extension ContainerDetails {
         let expectedEnv = Self.environmentMap(defaults?.env ?? []).merging(desiredEnv) { _, new in new }
         let envKeys = defaults == nil ? Set(desiredEnv.keys) : Set(liveEnv.keys).union(expectedEnv.keys)
         for key in envKeys where liveEnv[key] != expectedEnv[key] {
-            func show(_ value: String?) -> String? { revealEnvironmentValues ? value : value.map { _ in "<redacted>" } }
+            func show(_ value: String?) -> String? { revealEnvironmentValues ? value : value.map { _ in ContainerDifference.sensitiveValue } }
             add("env.\(key)", show(liveEnv[key]), show(expectedEnv[key]), sensitive: !revealEnvironmentValues)
         }
         let expectedLabels = (defaults?.labels ?? [:]).merging(desired.labels) { _, new in new }

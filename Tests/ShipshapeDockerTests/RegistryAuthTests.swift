@@ -31,6 +31,15 @@ struct RegistryAuthTests {
                     username: credentials.username, password: credentials.password, serverAddress: registry.address)
                 try await client.pullImage(remote, auth: right)
                 #expect(try await client.inspectImage(remote) != nil)
+
+                // The credentials file `docker login` wrote serves as well.
+                try await client.removeImage(remote)
+                let fromFile = try #require(
+                    try RegistryAuth.fromDockerConfigFile(
+                        atPath: "\(registry.dockerConfigDirectory)/config.json", registry: registry.address))
+                #expect(fromFile == right)
+                try await client.pullImage(remote, auth: fromFile)
+                #expect(try await client.inspectImage(remote) != nil)
             }
         } catch {
             await registry.stop()
@@ -80,6 +89,36 @@ struct RegistryAuthTests {
         #expect(entry.needsRefresh(at: Date(timeIntervalSince1970: 1.7643e9 - 60)))
         #expect(!entry.needsRefresh(at: Date(timeIntervalSince1970: 1.7643e9 - 3600)))
         #expect(!entry.description.contains(password))
+    }
+
+    @Test("docker config files: auth, username/password, identity token, other registries, malformed entries")
+    func dockerConfigFiles() throws {
+        let basic = Data("u:p:with:colons".utf8).base64EncodedString()
+        let config = """
+            {"auths": {"https://127.0.0.1:5000/v2/": {"auth": "\(basic)"},
+                       "registry.example": {"username": "bob", "password": "pw"},
+                       "token.example": {"identitytoken": "tok"},
+                       "broken.example": {"auth": "bm9jb2xvbg=="},
+                       "helper.example": {}},
+             "credsStore": "desktop"}
+            """
+        let data = Data(config.utf8)
+        #expect(
+            try RegistryAuth.fromDockerConfig(data, registry: "127.0.0.1:5000")
+                == RegistryAuth(username: "u", password: "p:with:colons", serverAddress: "127.0.0.1:5000"))
+        #expect(
+            try RegistryAuth.fromDockerConfig(data, registry: "https://registry.example")
+                == RegistryAuth(username: "bob", password: "pw", serverAddress: "registry.example"))
+        #expect(
+            try RegistryAuth.fromDockerConfig(data, registry: "token.example")
+                == RegistryAuth(identityToken: "tok", serverAddress: "token.example"))
+        #expect(try RegistryAuth.fromDockerConfig(data, registry: "elsewhere.example") == nil)
+        let broken = #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfig(data, registry: "broken.example") }
+        #expect(broken?.code == .invalidCredentials)
+        #expect(broken?.description.contains("bm9jb2xvbg") == false)
+        #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfig(data, registry: "helper.example") }
+        #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfig(Data("[]".utf8), registry: "x") }
+        #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfigFile(atPath: "/nonexistent/config.json", registry: "x") }
     }
 
     @Test("a malformed ECR token is an invalidCredentials error that does not echo the token")

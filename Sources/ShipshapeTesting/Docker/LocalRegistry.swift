@@ -130,10 +130,14 @@ public final class LocalRegistry: Sendable {
         return remote
     }
 
+    /// The docker CLI configuration `push` uses (`DOCKER_CONFIG`); after a push to a protected
+    /// registry, its `config.json` holds the login, as `docker login` writes it.
+    public var dockerConfigDirectory: String { directory.appending("docker-config") }
+
     /// A private docker CLI configuration (logged in when the registry needs credentials), so parallel
     /// tests never share or touch `~/.docker`.
     private func dockerConfigEnvironment() async throws -> [String: String] {
-        let configDirectory = directory.appending("docker-config")
+        let configDirectory = dockerConfigDirectory
         try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
         let environment = ["DOCKER_CONFIG": configDirectory]
         if let credentials {

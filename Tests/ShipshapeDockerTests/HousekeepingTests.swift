@@ -26,7 +26,8 @@ struct HousekeepingTests {
             try await client.startContainer(container)
             let inUse = await #expect(throws: DockerError.self) { try await client.removeImage(id) }
             #expect(inUse?.code == .conflict)
-            #expect(inUse?.description.contains("remove the containers using it first") == true)
+            #expect(inUse?.hint == "Remove the containers using it first")
+            #expect(inUse?.description.contains(String(id.dropFirst(7).prefix(12))) == true)
 
             try await client.removeContainer(container, force: true)
             try await client.removeImage(image)

@@ -145,18 +145,19 @@ extension DockerClient {
     /// - Throws: `DockerError` `conflict` when a container uses the image; its message names the
     ///   container and the error says to remove the container first.
     public func removeImage(_ reference: String, force: Bool = false) async throws {
+        let resource = Self.display(reference)
         let response = try await send(
             .DELETE, "/images/\(reference)", query: [("force", force ? "1" : "0"), ("noprune", "0")],
-            operation: "remove image", resource: reference)
+            operation: "remove image", resource: resource)
         switch response.status {
         case .ok, .notFound:
             return
         case .conflict:
             throw DockerError(
-                code: .conflict, operation: "remove image", resource: reference, status: 409,
-                message: "\(response.message) (remove the containers using it first)")
+                code: .conflict, operation: "remove image", resource: resource, status: 409, message: response.message,
+                hint: "Remove the containers using it first")
         default:
-            throw error(for: response, operation: "remove image", resource: reference)
+            throw error(for: response, operation: "remove image", resource: resource)
         }
     }
 }

@@ -138,7 +138,8 @@ extension DockerClient {
         {
             return DockerError(
                 code: .timeout, operation: operation, resource: resource,
-                message: "no answer from the daemon at unix://\(socketPath) in time")
+                message: "no answer from the daemon at unix://\(socketPath) in time",
+                hint: "The daemon may be overloaded; the operation can be retried")
         }
         // A stat of the socket path is cheap and tells the likeliest cause apart.
         let detail =
@@ -182,7 +183,8 @@ extension DockerClient {
 
     /// A name or id as used in an error: short ids for long hex ids.
     static func display(_ idOrName: String) -> String {
-        idOrName.count == 64 && idOrName.allSatisfy(\.isHexDigit) ? String(idOrName.prefix(12)) : idOrName
+        let hex = idOrName.hasPrefix("sha256:") ? idOrName.dropFirst(7) : Substring(idOrName)
+        return hex.count == 64 && hex.allSatisfy(\.isHexDigit) ? String(hex.prefix(12)) : idOrName
     }
 }
 

@@ -1,4 +1,8 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
 import ShipshapeDocker
 import ShipshapeTesting
 import Testing
@@ -119,6 +123,68 @@ struct RegistryAuthTests {
         #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfig(data, registry: "helper.example") }
         #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfig(Data("[]".utf8), registry: "x") }
         #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfigFile(atPath: "/nonexistent/config.json", registry: "x") }
+    }
+
+    @Test("an ECR token from moto's GetAuthorizationToken pulls from a registry protected by that password")
+    func ecrTokenFromMoto() async throws {
+        // moto plays ECR's API; a local registry protected by the token's password plays ECR's registry.
+        let logs = try TemporaryDirectory(prefix: "shipshape-moto")
+        defer { logs.remove() }
+        let motoPort = try LoopbackPort.free()
+        let moto: BackgroundProcess
+        do {
+            moto = try BackgroundProcess(
+                name: "moto", ["moto_server", "-H", "127.0.0.1", "-p", String(motoPort)], logDirectory: logs.path)
+        } catch {
+            throw HarnessError("cannot start moto_server (pip install 'moto[server]'): \(error)")
+        }
+        var registry: LocalRegistry?
+        do {
+            try await LoopbackPort.waitUntilOpen(motoPort, timeout: .seconds(30), what: "moto_server")
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(motoPort)/")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
+            request.headers.add(name: "X-Amz-Target", value: "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken")
+            // moto routes by the credential scope and does not check the signature by default; the
+            // signed call itself belongs to the AWS client's tests.
+            request.headers.add(
+                name: "Authorization",
+                value: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/ecr/aws4_request, SignedHeaders=host, Signature=00")
+            request.body = .bytes(ByteBuffer(string: "{}"))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            #expect(response.status == .ok, "moto answered \(String(buffer: body))")
+
+            let entry = try #require(try ECRAuthorization.decode(getAuthorizationTokenResponse: Data(buffer: body)).first)
+            #expect(entry.registry.hasSuffix(".dkr.ecr.us-east-1.amazonaws.com"))
+            #expect(entry.expiresAt != nil)
+            guard case .password(let username, let password) = entry.auth.credential else {
+                Issue.record("an ECR token decodes to a username and password")
+                return
+            }
+            #expect(username == "AWS")
+
+            let started = try await LocalRegistry.start(credentials: .init(username: username, password: password))
+            registry = started
+            try await DockerTestSupport.withResources { client, resources in
+                let local = "\(TestImages.uniqueName("shipshape-test-src")):1"
+                await resources.image(local)
+                try await TestImages.buildHTTPServer(local, version: "1")
+                let remote = try await started.push(local, as: TestImages.uniqueName("ecr-api"), tag: "1")
+                await resources.image(remote)
+                // The daemon sends the header's credentials to the image's registry, whatever the
+                // server address says; keep it consistent anyway.
+                let auth = RegistryAuth(username: username, password: password, serverAddress: started.address)
+                try await client.pullImage(remote, auth: auth)
+                #expect(try await client.inspectImage(remote) != nil)
+            }
+        } catch {
+            await registry?.stop()
+            await moto.stop()
+            throw error
+        }
+        await registry?.stop()
+        await moto.stop()
     }
 
     @Test("a malformed ECR token is an invalidCredentials error that does not echo the token")

@@ -29,7 +29,9 @@ struct DockerClientContainerTests {
                 image: image,
                 env: ["GREETING=hello"],
                 labels: [label.key: label.value, "io.shipshape.service": "api"],
-                publishedPorts: [PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)],
+                publishedPorts: [
+                    PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)
+                ],
                 restartPolicy: .unlessStopped)
             let id = try await client.createContainer(name: name, spec: spec)
             await resources.container(id)
@@ -47,7 +49,10 @@ struct DockerClientContainerTests {
             #expect(summary.image == image)
             #expect(summary.isRunning)
             #expect(summary.labels["io.shipshape.service"] == "api")
-            #expect(summary.publishedPorts == [PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)])
+            #expect(
+                summary.publishedPorts == [
+                    PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)
+                ])
 
             let details = try await client.inspectContainer(name)
             #expect(details.id == id)
@@ -84,15 +89,18 @@ struct DockerClientContainerTests {
             for service in ["a", "b"] {
                 let id = try await client.createContainer(
                     name: TestImages.uniqueName("shipshape-test-\(service)"),
-                    spec: ContainerSpec(image: image, labels: ["io.shipshape.run": run, "io.shipshape.service": service]))
+                    spec: ContainerSpec(
+                        image: image, labels: ["io.shipshape.run": run, "io.shipshape.service": service]))
                 await resources.container(id)
                 ids[service] = id
             }
             let both = try await client.listContainers(all: true, labels: ["io.shipshape.run": run])
             #expect(Set(both.map(\.id)) == Set(ids.values))
-            let onlyB = try await client.listContainers(all: true, labels: ["io.shipshape.run": run, "io.shipshape.service": "b"])
+            let onlyB = try await client.listContainers(
+                all: true, labels: ["io.shipshape.run": run, "io.shipshape.service": "b"])
             #expect(onlyB.map(\.id) == [ids["b"]])
-            let anyValue = try await client.listContainers(all: true, labels: ["io.shipshape.run": run, "io.shipshape.service": ""])
+            let anyValue = try await client.listContainers(
+                all: true, labels: ["io.shipshape.run": run, "io.shipshape.service": ""])
             #expect(anyValue.count == 2)
             #expect(try await client.listContainers(all: false, labels: ["io.shipshape.run": run]).isEmpty)
         }
@@ -161,7 +169,9 @@ struct DockerClientStaleSocketTests {
             for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         #expect(bound == 0)
         let client = DockerClient(socketPath: path, logger: DockerTestSupport.logger)

@@ -74,7 +74,9 @@ struct DockerClientPullStreamTests {
                 // still served, so the daemon starts streaming progress and then fails the download.
                 let blobs = "\(registry.storagePath)/docker/registry/v2/blobs/sha256"
                 let files = try FileManager.default.subpathsOfDirectory(atPath: blobs).filter { $0.hasSuffix("/data") }
-                let sizes = try files.map { ($0, try FileManager.default.attributesOfItem(atPath: "\(blobs)/\($0)")[.size] as? Int ?? 0) }
+                let sizes = try files.map {
+                    ($0, try FileManager.default.attributesOfItem(atPath: "\(blobs)/\($0)")[.size] as? Int ?? 0)
+                }
                 let layer = try #require(sizes.max { $0.1 < $1.1 }, "no blobs under \(blobs)")
                 try FileManager.default.removeItem(atPath: "\(blobs)/\(layer.0)")
                 // The daemon must not have the layer either, or it skips the download.
@@ -82,7 +84,8 @@ struct DockerClientPullStreamTests {
 
                 let error = await #expect(throws: DockerError.self) { try await client.pullImage(remote, auth: nil) }
                 #expect(error?.code == .pullFailed)
-                #expect(error?.status == nil, "the failure comes from an error line of a 200 stream, not an HTTP status")
+                #expect(
+                    error?.status == nil, "the failure comes from an error line of a 200 stream, not an HTTP status")
                 #expect(error?.description.contains(remote) == true)
                 #expect(error?.message.isEmpty == false)
                 #expect(try await client.inspectImage(remote) == nil)

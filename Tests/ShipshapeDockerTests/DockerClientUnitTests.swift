@@ -1,6 +1,7 @@
 import Foundation
-@testable import ShipshapeDocker
 import Testing
+
+@testable import ShipshapeDocker
 
 @Suite("DockerClient request building, without a daemon")
 struct DockerClientUnitTests {
@@ -23,7 +24,9 @@ struct DockerClientUnitTests {
     func filters() {
         let json = DockerClient.filters(["label": ["b=2", "a=1"]])
         #expect(json == #"{"label":["a=1","b=2"]}"#)
-        #expect(DockerClient.queryString([("filters", json)]) == "?filters=%7B%22label%22%3A%5B%22a%3D1%22%2C%22b%3D2%22%5D%7D")
+        #expect(
+            DockerClient.queryString([("filters", json)])
+                == "?filters=%7B%22label%22%3A%5B%22a%3D1%22%2C%22b%3D2%22%5D%7D")
     }
 
     @Test("errors strip credentials from URLs")
@@ -45,7 +48,9 @@ struct ContainerSpecUnitTests {
         #expect(ContainerPort(dockerKey: "8080") == ContainerPort(8080))
         #expect(ContainerPort(dockerKey: "x/tcp") == nil)
         #expect(ContainerPort(dockerKey: "70000/tcp") == nil)
-        #expect(VolumeBind(dockerBind: "/srv/data:/data:ro,z") == VolumeBind(source: "/srv/data", target: "/data", readOnly: true))
+        #expect(
+            VolumeBind(dockerBind: "/srv/data:/data:ro,z")
+                == VolumeBind(source: "/srv/data", target: "/data", readOnly: true))
         #expect(VolumeBind(dockerBind: "cache:/cache")?.description == "cache:/cache")
         #expect(VolumeBind(dockerBind: "/only-one") == nil)
         #expect(RestartPolicy(name: "", maximumRetryCount: 0) == RestartPolicy.no)

@@ -12,7 +12,8 @@ struct HousekeepingTests {
             let marker = UUID().uuidString.lowercased()
             let image = "\(repository):1"
             await resources.image(image)
-            let id = try await TestImages.build(image, changes: [#"CMD ["/bin/sleep","300"]"#, "LABEL io.shipshape.test=\(marker)"])
+            let id = try await TestImages.build(
+                image, changes: [#"CMD ["/bin/sleep","300"]"#, "LABEL io.shipshape.test=\(marker)"])
 
             let byReference = try await client.listImages(reference: repository)
             #expect(byReference.map(\.id) == [id])
@@ -21,7 +22,8 @@ struct HousekeepingTests {
             #expect(byLabel.map(\.id) == [id])
             #expect(try await client.listImages(reference: "\(repository):2").isEmpty)
 
-            let container = try await client.createContainer(name: TestImages.uniqueName("shipshape-test-user"), spec: ContainerSpec(image: image))
+            let container = try await client.createContainer(
+                name: TestImages.uniqueName("shipshape-test-user"), spec: ContainerSpec(image: image))
             await resources.container(container)
             try await client.startContainer(container)
             let inUse = await #expect(throws: DockerError.self) { try await client.removeImage(id) }
@@ -53,23 +55,29 @@ struct HousekeepingTests {
             let fast = (interval: Duration.milliseconds(200), timeout: Duration.seconds(2))
             let good = try await run(
                 .shell(
-                    "wget -q -O /dev/null http://127.0.0.1:8080/version", interval: fast.interval, timeout: fast.timeout, retries: 2,
+                    "wget -q -O /dev/null http://127.0.0.1:8080/version", interval: fast.interval,
+                    timeout: fast.timeout, retries: 2,
                     startPeriod: .seconds(15)))  // failures while httpd starts do not count
-            let bad = try await run(.shell("echo broken; exit 1", interval: fast.interval, timeout: fast.timeout, retries: 2))
+            let bad = try await run(
+                .shell("echo broken; exit 1", interval: fast.interval, timeout: fast.timeout, retries: 2))
             let none = try await run(nil)
             let exits = try await run(nil, cmd: ["/bin/sh", "-c", "exit 3"])
 
-            #expect(try await client.waitHealthy(good, timeout: .seconds(20), pollInterval: .milliseconds(100)) == .healthy)
+            #expect(
+                try await client.waitHealthy(good, timeout: .seconds(20), pollInterval: .milliseconds(100)) == .healthy)
             #expect(
                 try await client.waitHealthy(bad, timeout: .seconds(20), pollInterval: .milliseconds(100))
                     == .unhealthy(lastOutput: "broken"))
             #expect(try await client.waitHealthy(none, timeout: .seconds(5)) == .noHealthcheck)
             #expect(try await client.waitContainer(exits, timeout: .seconds(10)) == 3)
-            let exited = await #expect(throws: DockerError.self) { try await client.waitHealthy(exits, timeout: .seconds(5)) }
+            let exited = await #expect(throws: DockerError.self) {
+                try await client.waitHealthy(exits, timeout: .seconds(5))
+            }
             #expect(exited?.code == .unhealthy)
             #expect(exited?.description.contains("exit code 3") == true)
 
-            let slow = try await run(.shell("exit 1", interval: .seconds(30), timeout: .seconds(2), retries: 3, startPeriod: .seconds(60)))
+            let slow = try await run(
+                .shell("exit 1", interval: .seconds(30), timeout: .seconds(2), retries: 3, startPeriod: .seconds(60)))
             let timedOut = await #expect(throws: DockerError.self) {
                 try await client.waitHealthy(slow, timeout: .milliseconds(500), pollInterval: .milliseconds(100))
             }
@@ -92,12 +100,15 @@ struct RolloutBuildingBlockTests {
             try await TestImages.buildHTTPServer(bad, version: "1.0.1", health: .failing)
             var ids: [String] = []
             for image in [good, bad] {
-                let id = try await client.createContainer(name: TestImages.uniqueName("shipshape-test-rollout"), spec: ContainerSpec(image: image))
+                let id = try await client.createContainer(
+                    name: TestImages.uniqueName("shipshape-test-rollout"), spec: ContainerSpec(image: image))
                 await resources.container(id)
                 try await client.startContainer(id)
                 ids.append(id)
             }
-            #expect(try await client.waitHealthy(ids[0], timeout: .seconds(30), pollInterval: .milliseconds(200)) == .healthy)
+            #expect(
+                try await client.waitHealthy(ids[0], timeout: .seconds(30), pollInterval: .milliseconds(200))
+                    == .healthy)
             let outcome = try await client.waitHealthy(ids[1], timeout: .seconds(30), pollInterval: .milliseconds(200))
             guard case .unhealthy = outcome else {
                 Issue.record("the bad image should turn unhealthy, got \(outcome)")

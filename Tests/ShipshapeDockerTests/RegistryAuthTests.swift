@@ -21,13 +21,18 @@ struct RegistryAuthTests {
                 let remote = try await registry.push(local, as: TestImages.uniqueName("private-api"), tag: "1.0.0")
                 await resources.image(remote)
 
-                let wrong = RegistryAuth(username: "shipshape", password: "not-the-password", serverAddress: registry.address)
-                let refused = await #expect(throws: DockerError.self) { try await client.pullImage(remote, auth: wrong) }
+                let wrong = RegistryAuth(
+                    username: "shipshape", password: "not-the-password", serverAddress: registry.address)
+                let refused = await #expect(throws: DockerError.self) {
+                    try await client.pullImage(remote, auth: wrong)
+                }
                 #expect(refused?.code == .unauthorized)
                 #expect(refused?.description.contains(remote) == true)
                 #expect(refused?.description.contains("not-the-password") == false)
 
-                let anonymous = await #expect(throws: DockerError.self) { try await client.pullImage(remote, auth: nil) }
+                let anonymous = await #expect(throws: DockerError.self) {
+                    try await client.pullImage(remote, auth: nil)
+                }
                 #expect(anonymous?.code == .unauthorized)
                 #expect(try await client.inspectImage(remote) == nil)
 
@@ -66,7 +71,9 @@ struct RegistryAuthTests {
 
         let token = RegistryAuth(identityToken: "refresh-token", serverAddress: "registry.example")
         let tokenJSON = try #require(
-            Data(base64Encoded: token.headerValue.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")))
+            Data(
+                base64Encoded: token.headerValue.replacingOccurrences(of: "-", with: "+").replacingOccurrences(
+                    of: "_", with: "/")))
         let tokenObject = try #require(try JSONSerialization.jsonObject(with: tokenJSON) as? [String: String])
         #expect(tokenObject == ["identitytoken": "refresh-token", "serveraddress": "registry.example"])
         #expect(!token.description.contains("refresh-token"))
@@ -86,7 +93,9 @@ struct RegistryAuthTests {
         #expect(entry.registry == "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com")
         #expect(
             entry.auth
-                == RegistryAuth(username: "AWS", password: password, serverAddress: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com"))
+                == RegistryAuth(
+                    username: "AWS", password: password,
+                    serverAddress: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com"))
         #expect(entry.expiresAt == Date(timeIntervalSince1970: 1.7643e9))
         #expect(entry.matches(imageReference: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/community-api:1.4.2"))
         #expect(!entry.matches(imageReference: "127.0.0.1:5000/community-api:1.4.2"))
@@ -117,12 +126,16 @@ struct RegistryAuthTests {
             try RegistryAuth.fromDockerConfig(data, registry: "token.example")
                 == RegistryAuth(identityToken: "tok", serverAddress: "token.example"))
         #expect(try RegistryAuth.fromDockerConfig(data, registry: "elsewhere.example") == nil)
-        let broken = #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfig(data, registry: "broken.example") }
+        let broken = #expect(throws: DockerError.self) {
+            try RegistryAuth.fromDockerConfig(data, registry: "broken.example")
+        }
         #expect(broken?.code == .invalidCredentials)
         #expect(broken?.description.contains("bm9jb2xvbg") == false)
         #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfig(data, registry: "helper.example") }
         #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfig(Data("[]".utf8), registry: "x") }
-        #expect(throws: DockerError.self) { try RegistryAuth.fromDockerConfigFile(atPath: "/nonexistent/config.json", registry: "x") }
+        #expect(throws: DockerError.self) {
+            try RegistryAuth.fromDockerConfigFile(atPath: "/nonexistent/config.json", registry: "x")
+        }
     }
 
     @Test("an ECR token from moto's GetAuthorizationToken pulls from a registry protected by that password")
@@ -144,18 +157,22 @@ struct RegistryAuthTests {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(motoPort)/")
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
-            request.headers.add(name: "X-Amz-Target", value: "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken")
+            request.headers.add(
+                name: "X-Amz-Target", value: "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken")
             // moto routes by the credential scope and does not check the signature by default; the
             // signed call itself belongs to the AWS client's tests.
             request.headers.add(
                 name: "Authorization",
-                value: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/ecr/aws4_request, SignedHeaders=host, Signature=00")
+                value:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/ecr/aws4_request, SignedHeaders=host, Signature=00"
+            )
             request.body = .bytes(ByteBuffer(string: "{}"))
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
             let body = try await response.body.collect(upTo: 1 << 20)
             #expect(response.status == .ok, "moto answered \(String(buffer: body))")
 
-            let entry = try #require(try ECRAuthorization.decode(getAuthorizationTokenResponse: Data(buffer: body)).first)
+            let entry = try #require(
+                try ECRAuthorization.decode(getAuthorizationTokenResponse: Data(buffer: body)).first)
             #expect(entry.registry.hasSuffix(".dkr.ecr.us-east-1.amazonaws.com"))
             #expect(entry.expiresAt != nil)
             guard case .password(let username, let password) = entry.auth.credential else {
@@ -190,7 +207,8 @@ struct RegistryAuthTests {
     @Test("a malformed ECR token is an invalidCredentials error that does not echo the token")
     func ecrMalformed() {
         let error = #expect(throws: DockerError.self) {
-            try ECRAuthorization(authorizationToken: "bm90LWEtcGFpcg==", proxyEndpoint: "https://r.example", expiresAt: nil)
+            try ECRAuthorization(
+                authorizationToken: "bm90LWEtcGFpcg==", proxyEndpoint: "https://r.example", expiresAt: nil)
         }
         #expect(error?.code == .invalidCredentials)
         #expect(error?.description.contains("bm90LWEtcGFpcg") == false)

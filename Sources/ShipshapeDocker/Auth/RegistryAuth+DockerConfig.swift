@@ -29,7 +29,8 @@ extension RegistryAuth {
                 message: "the file is not a docker config.json (expected {\"auths\": {\"host\": {\"auth\": …}}})")
         }
         let wanted = ECRAuthorization.host(of: registry)
-        guard let (key, entry) = (config.auths ?? [:]).first(where: { ECRAuthorization.host(of: $0.key) == wanted }) else {
+        guard let (key, entry) = (config.auths ?? [:]).first(where: { ECRAuthorization.host(of: $0.key) == wanted })
+        else {
             return nil
         }
         let server = ECRAuthorization.host(of: key)
@@ -48,11 +49,13 @@ extension RegistryAuth {
                     message: "the auth entry is not base64 of user:password")
             }
             return RegistryAuth(
-                username: String(text[..<colon]), password: String(text[text.index(after: colon)...]), serverAddress: server)
+                username: String(text[..<colon]), password: String(text[text.index(after: colon)...]),
+                serverAddress: server)
         }
         throw DockerError(
             code: .invalidCredentials, operation: "read", resource: resource,
-            message: "the entry holds no auth, username/password or identitytoken (credential helpers are not supported)")
+            message:
+                "the entry holds no auth, username/password or identitytoken (credential helpers are not supported)")
     }
 
     /// `fromDockerConfig(_:registry:)` on the file at `path`, read synchronously (a small file;

@@ -25,7 +25,8 @@ extension DockerClient {
             operation: operation, resource: reference, timeout: pullTimeout)
         guard response.status == .ok else {
             let body = (try? await response.body.collect(upTo: Self.maxBodyBytes)) ?? ByteBuffer()
-            let failure = error(for: DockerResponse(status: response.status, body: body), operation: operation, resource: reference)
+            let failure = error(
+                for: DockerResponse(status: response.status, body: body), operation: operation, resource: reference)
             throw Self.classifyPullError(failure, reference: reference)
         }
         var pending = ByteBuffer()
@@ -50,7 +51,8 @@ extension DockerClient {
             lastStatus = status
         }
         let summary = PullSummary(
-            reference: reference, downloadedNewContent: lastStatus.contains("Downloaded newer image"), status: lastStatus)
+            reference: reference, downloadedNewContent: lastStatus.contains("Downloaded newer image"),
+            status: lastStatus)
         logger.info(
             "pulled image",
             metadata: [
@@ -62,11 +64,13 @@ extension DockerClient {
 
     /// Inspects an image by reference or id; nil when the daemon does not have it.
     public func inspectImage(_ reference: String) async throws -> ImageDetails? {
-        let response = try await send(.GET, "/images/\(reference)/json", operation: "inspect image", resource: reference)
+        let response = try await send(
+            .GET, "/images/\(reference)/json", operation: "inspect image", resource: reference)
         switch response.status {
         case .ok:
             return ImageDetails(
-                wire: try decode(WireImageInspect.self, from: response, operation: "inspect image", resource: reference))
+                wire: try decode(WireImageInspect.self, from: response, operation: "inspect image", resource: reference)
+            )
         case .notFound:
             return nil
         default:
@@ -99,8 +103,11 @@ extension DockerClient {
             "unauthorized", "authentication required", "no basic auth credentials", "denied:",
             "access to the resource is denied",
         ]
-        let code: DockerError.Code = refused.contains(where: lowered.contains) ? .unauthorized : error.code == .notFound ? .notFound : .pullFailed
-        return DockerError(code: code, operation: error.operation, resource: reference, status: error.status, message: error.message)
+        let code: DockerError.Code =
+            refused.contains(where: lowered.contains)
+            ? .unauthorized : error.code == .notFound ? .notFound : .pullFailed
+        return DockerError(
+            code: code, operation: error.operation, resource: reference, status: error.status, message: error.message)
     }
 
     /// Splits `host:port/repo:tag` into the name and the tag (or digest) for `POST /images/create`.

@@ -91,7 +91,9 @@ extension DockerClient {
     }
 
     /// Decodes a JSON answer of a GET that must be 200.
-    func get<T: Decodable>(_ type: T.Type, _ path: String, query: [(String, String)] = [], operation: String, resource: String)
+    func get<T: Decodable>(
+        _ type: T.Type, _ path: String, query: [(String, String)] = [], operation: String, resource: String
+    )
         async throws -> T
     {
         let response = try await send(.GET, path, query: query, operation: operation, resource: resource)
@@ -99,7 +101,9 @@ extension DockerClient {
         return try decode(type, from: response, operation: operation, resource: resource)
     }
 
-    func decode<T: Decodable>(_ type: T.Type, from response: DockerResponse, operation: String, resource: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from response: DockerResponse, operation: String, resource: String) throws
+        -> T
+    {
         do {
             return try JSONDecoder().decode(type, from: response.body)
         } catch {

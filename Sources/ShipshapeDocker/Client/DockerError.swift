@@ -64,7 +64,9 @@ public struct DockerError: Error, CustomStringConvertible, Sendable {
     public let hint: String?
 
     /// Creates an error; `message` is sanitised here. Without a `hint`, the code's usual advice is used.
-    public init(code: Code, operation: String, resource: String, status: Int? = nil, message: String, hint: String? = nil) {
+    public init(
+        code: Code, operation: String, resource: String, status: Int? = nil, message: String, hint: String? = nil
+    ) {
         self.code = code
         self.operation = operation
         self.resource = resource
@@ -99,7 +101,8 @@ public struct DockerError: Error, CustomStringConvertible, Sendable {
         while let scheme = rest.range(of: "://") {
             result += rest[..<scheme.upperBound]
             rest = rest[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "\"" || $0 == "\n" }) ?? rest.endIndex
+            let authorityEnd =
+                rest.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "\"" || $0 == "\n" }) ?? rest.endIndex
             if let at = rest[..<authorityEnd].lastIndex(of: "@") {
                 rest = rest[rest.index(after: at)...]
             }

@@ -43,7 +43,8 @@ extension ContainerDetails {
         {
             add("entrypoint", Self.render(live.entrypoint), Self.render(entrypoint))
         }
-        let expectedCmd: [String]?? = desired.cmd == nil && desired.entrypoint != nil ? .some(nil) : expectation(desired.cmd, \.cmd)
+        let expectedCmd: [String]?? =
+            desired.cmd == nil && desired.entrypoint != nil ? .some(nil) : expectation(desired.cmd, \.cmd)
         if case .some(let cmd) = expectedCmd, !Self.sameList(live.cmd, cmd) {
             add("cmd", Self.render(live.cmd), Self.render(cmd))
         }
@@ -54,7 +55,9 @@ extension ContainerDetails {
         let expectedEnv = Self.environmentMap(defaults?.env ?? []).merging(desiredEnv) { _, new in new }
         let envKeys = defaults == nil ? Set(desiredEnv.keys) : Set(liveEnv.keys).union(expectedEnv.keys)
         for key in envKeys where liveEnv[key] != expectedEnv[key] {
-            func show(_ value: String?) -> String? { revealEnvironmentValues ? value : value.map { _ in ContainerDifference.sensitiveValue } }
+            func show(_ value: String?) -> String? {
+                revealEnvironmentValues ? value : value.map { _ in ContainerDifference.sensitiveValue }
+            }
             add("env.\(key)", show(liveEnv[key]), show(expectedEnv[key]), sensitive: !revealEnvironmentValues)
         }
         let expectedLabels = (defaults?.labels ?? [:]).merging(desired.labels) { _, new in new }
@@ -69,7 +72,9 @@ extension ContainerDetails {
         let exposedMatches =
             defaults == nil ? desiredExposed.isSubset(of: live.exposedPorts) : expectedExposed == live.exposedPorts
         if !exposedMatches {
-            add("exposedPorts", Self.renderItems(live.exposedPorts.sorted()), Self.renderItems(expectedExposed.sorted()))
+            add(
+                "exposedPorts", Self.renderItems(live.exposedPorts.sorted()), Self.renderItems(expectedExposed.sorted())
+            )
         }
         if live.publishedPorts.sorted() != desired.publishedPorts.sorted() {
             add(
@@ -119,7 +124,9 @@ extension ContainerDetails {
     /// from the image's (the daemon merges them field by field), or the image's when none is
     /// desired. `strictly` is false when the image is unknown: then only the fields `desired` sets
     /// can be compared. nil when nothing can be compared.
-    static func expectedHealthcheck(desired: Healthcheck?, image: ContainerSpec?) -> (check: Healthcheck?, strictly: Bool)? {
+    static func expectedHealthcheck(desired: Healthcheck?, image: ContainerSpec?) -> (
+        check: Healthcheck?, strictly: Bool
+    )? {
         guard let desired else {
             guard let image else { return nil }
             return (image.healthcheck, true)

@@ -76,33 +76,33 @@ public struct ContainerHealth: Sendable, Hashable {
 
 extension ContainerDetails {
     init(wire: WireContainerInspect) {
-        let config = wire.Config ?? WireContainerConfig()
-        let host = wire.HostConfig ?? WireHostConfig()
-        id = wire.Id
-        let rawName = wire.Name ?? ""
+        let config = wire.config ?? WireContainerConfig()
+        let host = wire.hostConfig ?? WireHostConfig()
+        id = wire.id
+        let rawName = wire.name ?? ""
         name = rawName.hasPrefix("/") ? String(rawName.dropFirst()) : rawName
-        created = wire.Created ?? ""
-        imageID = wire.Image ?? ""
-        restartCount = wire.RestartCount ?? 0
+        created = wire.created ?? ""
+        imageID = wire.image ?? ""
+        restartCount = wire.restartCount ?? 0
         spec = ContainerSpec(wireConfig: config, hostConfig: host)
-        let wireState = wire.State
+        let wireState = wire.state
         state = ContainerState(
-            status: wireState?.Status ?? "",
-            running: wireState?.Running ?? false,
-            restarting: wireState?.Restarting ?? false,
-            oomKilled: wireState?.OOMKilled ?? false,
-            exitCode: wireState?.ExitCode ?? 0,
-            error: wireState?.Error ?? "",
-            startedAt: wireState?.StartedAt ?? "",
-            finishedAt: wireState?.FinishedAt ?? "",
-            health: wireState?.Health.map { health in
-                let last = health.Log?.last
+            status: wireState?.status ?? "",
+            running: wireState?.running ?? false,
+            restarting: wireState?.restarting ?? false,
+            oomKilled: wireState?.oomKilled ?? false,
+            exitCode: wireState?.exitCode ?? 0,
+            error: wireState?.error ?? "",
+            startedAt: wireState?.startedAt ?? "",
+            finishedAt: wireState?.finishedAt ?? "",
+            health: wireState?.health.map { health in
+                let last = health.log?.last
                 return ContainerHealth(
-                    status: ContainerHealth.Status(rawValue: health.Status ?? "none") ?? .disabled,
-                    failingStreak: health.FailingStreak ?? 0,
-                    lastOutput: last?.Output?.trimmingCharacters(in: .whitespacesAndNewlines),
-                    lastExitCode: last?.ExitCode)
+                    status: ContainerHealth.Status(rawValue: health.status ?? "none") ?? .disabled,
+                    failingStreak: health.failingStreak ?? 0,
+                    lastOutput: last?.output?.trimmingCharacters(in: .whitespacesAndNewlines),
+                    lastExitCode: last?.exitCode)
             })
-        boundPorts = ContainerSpec.publishedPorts(from: wire.NetworkSettings?.Ports ?? [:])
+        boundPorts = ContainerSpec.publishedPorts(from: wire.networkSettings?.ports ?? [:])
     }
 }

@@ -119,7 +119,8 @@ public struct LogConfig: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String {
         options.isEmpty
-            ? driver : "\(driver) \(options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
+            ? driver
+            : "\(driver) \(options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
     }
 }
 
@@ -153,7 +154,9 @@ public struct Healthcheck: Sendable, Hashable, Codable, CustomStringConvertible 
         _ command: String, interval: Duration? = nil, timeout: Duration? = nil, retries: Int? = nil,
         startPeriod: Duration? = nil
     ) -> Healthcheck {
-        Healthcheck(test: ["CMD-SHELL", command], interval: interval, timeout: timeout, retries: retries, startPeriod: startPeriod)
+        Healthcheck(
+            test: ["CMD-SHELL", command], interval: interval, timeout: timeout, retries: retries,
+            startPeriod: startPeriod)
     }
 
     public var description: String {

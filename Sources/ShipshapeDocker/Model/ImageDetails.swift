@@ -17,13 +17,13 @@ public struct ImageDetails: Sendable, Hashable {
     public var defaults: ContainerSpec
 
     init(wire: WireImageInspect) {
-        id = wire.Id
-        repoTags = wire.RepoTags ?? []
-        repoDigests = wire.RepoDigests ?? []
-        created = wire.Created ?? ""
-        size = wire.Size ?? 0
-        var config = wire.Config ?? WireContainerConfig()
-        config.Image = wire.Id
+        id = wire.id
+        repoTags = wire.repoTags ?? []
+        repoDigests = wire.repoDigests ?? []
+        created = wire.created ?? ""
+        size = wire.size ?? 0
+        var config = wire.config ?? WireContainerConfig()
+        config.image = wire.id
         defaults = ContainerSpec(wireConfig: config, hostConfig: WireHostConfig())
     }
 }
@@ -44,12 +44,12 @@ public struct ImageSummary: Sendable, Hashable {
     public var labels: [String: String]
 
     init(wire: WireImageSummary) {
-        id = wire.Id
-        repoTags = (wire.RepoTags ?? []).filter { $0 != "<none>:<none>" }
-        repoDigests = (wire.RepoDigests ?? []).filter { $0 != "<none>@<none>" }
-        created = Date(timeIntervalSince1970: TimeInterval(wire.Created ?? 0))
-        size = wire.Size ?? 0
-        labels = wire.Labels ?? [:]
+        id = wire.id
+        repoTags = (wire.repoTags ?? []).filter { $0 != "<none>:<none>" }
+        repoDigests = (wire.repoDigests ?? []).filter { $0 != "<none>@<none>" }
+        created = Date(timeIntervalSince1970: TimeInterval(wire.created ?? 0))
+        size = wire.size ?? 0
+        labels = wire.labels ?? [:]
     }
 }
 

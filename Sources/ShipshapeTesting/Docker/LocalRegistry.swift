@@ -115,7 +115,8 @@ public final class LocalRegistry: Sendable {
     /// reference (`127.0.0.1:PORT/repository:tag`). With `untagLocally`, the registry tag is removed
     /// from the daemon afterwards so that pulling it really pulls.
     @discardableResult
-    public func push(_ localReference: String, as repository: String, tag: String, untagLocally: Bool = true) async throws
+    public func push(_ localReference: String, as repository: String, tag: String, untagLocally: Bool = true)
+        async throws
         -> String
     {
         let remote = "\(address)/\(repository):\(tag)"

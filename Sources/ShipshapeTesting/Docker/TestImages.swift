@@ -71,7 +71,8 @@ public enum TestImages {
     /// (left out for `.failing`).
     @discardableResult
     public static func buildHTTPServer(
-        _ reference: String, version: String, port: Int = 8080, health: ImageHealth = .absent, extraChanges: [String] = []
+        _ reference: String, version: String, port: Int = 8080, health: ImageHealth = .absent,
+        extraChanges: [String] = []
     ) async throws -> String {
         var files = ["/www/version": version]
         if health != .failing { files["/www/actuator/health"] = #"{"status":"UP"}"# }

@@ -29,6 +29,14 @@ struct DockerClientImageTests {
                 #expect(image.defaults.cmd == ["/bin/httpd", "-f", "-p", "8080", "-h", "/www"])
                 #expect(image.defaults.exposedPorts == [ContainerPort(8080)])
 
+                // The same image pinned by digest: removed, then pulled back by `repo@sha256:…`.
+                let pinned = try #require(image.repoDigests.first)
+                await resources.image(pinned)
+                try await client.removeImage(remote)
+                #expect(try await client.inspectImage(pinned) == nil)
+                try await client.pullImage(pinned, auth: nil)
+                #expect(try await client.inspectImage(pinned)?.id == image.id)
+
                 let missing = "\(registry.address)/\(repository):9.9.9"
                 let error = await #expect(throws: DockerError.self) { try await client.pullImage(missing, auth: nil) }
                 #expect(error?.code == .notFound || error?.code == .pullFailed)

@@ -138,3 +138,34 @@ struct RolloutBuildingBlockTests {
         }
     }
 }
+
+@Suite("Image pruning against the real daemon", .timeLimit(.minutes(2)))
+struct ImagePruneTests {
+    @Test("pruning keeps the newest, the used and the protected images of one repository, and nothing else is touched")
+    func prune() async throws {
+        try await DockerTestSupport.withResources { client, resources in
+            let repository = TestImages.uniqueName("shipshape-test-prune")
+            let other = "\(TestImages.uniqueName("shipshape-test-other")):1"
+            await resources.image(other)
+            try await TestImages.build(other, files: ["/version": "other"])
+            for version in 1...4 {
+                await resources.image("\(repository):\(version)")
+                try await TestImages.build(
+                    "\(repository):\(version)", files: ["/version": "\(version)"],
+                    changes: [#"CMD ["/bin/sleep","300"]"#])
+            }
+            // A stopped container still holds its image.
+            let user = try await client.createContainer(
+                name: TestImages.uniqueName("shipshape-test-prune"), spec: ContainerSpec(image: "\(repository):1"))
+            await resources.container(user)
+
+            let removed = try await client.pruneImages(repository: repository, keep: 1, protecting: ["\(repository):2"])
+            #expect(removed == ["\(repository):3"])
+            let left = try await client.listImages(reference: repository).flatMap(\.repoTags).sorted()
+            #expect(left == ["\(repository):1", "\(repository):2", "\(repository):4"])
+            #expect(try await client.inspectImage(other) != nil)
+            #expect(
+                try await client.pruneImages(repository: repository, keep: 1, protecting: ["\(repository):2"]) == [])
+        }
+    }
+}

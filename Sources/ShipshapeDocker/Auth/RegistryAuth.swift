@@ -11,6 +11,7 @@ public struct RegistryAuth: Sendable, Hashable, CustomStringConvertible, CustomD
         case identityToken(String)
     }
 
+    /// The secret: a password or an identity token.
     public var credential: Credential
     /// The registry host (and port), e.g. `"123456789012.dkr.ecr.us-east-1.amazonaws.com"` or `"127.0.0.1:5000"`.
     public var serverAddress: String

@@ -14,7 +14,9 @@ extension DockerClient {
             let selectors = labels.map { $0.value.isEmpty ? $0.key : "\($0.key)=\($0.value)" }
             query.append(("filters", Self.filters(["label": selectors])))
         }
-        let resource = labels.isEmpty ? "all" : labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        let resource =
+            labels.isEmpty
+            ? "all" : labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         let wire = try await get(
             [WireContainerSummary].self, "/containers/json", query: query, operation: "list containers",
             resource: "labelled \(resource)")
@@ -51,16 +53,18 @@ extension DockerClient {
             throw error(for: response, operation: "create container", resource: name)
         }
         let created = try decode(WireCreateResponse.self, from: response, operation: "create container", resource: name)
-        for warning in created.Warnings ?? [] where !warning.isEmpty {
+        for warning in created.warnings ?? [] where !warning.isEmpty {
             logger.warning("docker create warning", metadata: ["container": "\(name)", "docker.warning": "\(warning)"])
         }
-        logger.debug("created container", metadata: ["container": "\(name)", "container.id": "\(created.Id.prefix(12))"])
-        return created.Id
+        logger.debug(
+            "created container", metadata: ["container": "\(name)", "container.id": "\(created.id.prefix(12))"])
+        return created.id
     }
 
     /// Starts a container; starting a running container succeeds (304).
     public func startContainer(_ id: String) async throws {
-        let response = try await send(.POST, "/containers/\(id)/start", operation: "start container", resource: Self.display(id))
+        let response = try await send(
+            .POST, "/containers/\(id)/start", operation: "start container", resource: Self.display(id))
         guard response.status == .noContent || response.status == .notModified else {
             throw error(for: response, operation: "start container", resource: Self.display(id))
         }
@@ -82,7 +86,8 @@ extension DockerClient {
     /// Removing a container that does not exist succeeds, so the call can be repeated.
     public func removeContainer(_ id: String, force: Bool) async throws {
         let response = try await send(
-            .DELETE, "/containers/\(id)", query: [("force", force ? "1" : "0"), ("v", "1")], operation: "remove container",
+            .DELETE, "/containers/\(id)", query: [("force", force ? "1" : "0"), ("v", "1")],
+            operation: "remove container",
             resource: Self.display(id))
         switch response.status {
         case .noContent, .notFound:
@@ -104,13 +109,14 @@ extension DockerClient {
         guard response.status == .ok else {
             throw error(for: response, operation: "wait for container", resource: Self.display(id))
         }
-        let result = try decode(WireWaitResponse.self, from: response, operation: "wait for container", resource: Self.display(id))
-        if let message = result.Error?.Message, !message.isEmpty {
+        let result = try decode(
+            WireWaitResponse.self, from: response, operation: "wait for container", resource: Self.display(id))
+        if let message = result.error?.message, !message.isEmpty {
             throw DockerError(
                 code: .unexpectedStatus, operation: "wait for container", resource: Self.display(id),
                 status: Int(response.status.code), message: message)
         }
-        return result.StatusCode
+        return result.statusCode
     }
 }
 
@@ -134,6 +140,20 @@ extension DockerClient {
                 launch()
             }
             return results.compactMap { $0 }
+        }
+    }
+}
+
+extension DockerClient {
+    /// Renames a container (e.g. the green container of a blue-green switch taking the service's
+    /// name). A name already in use is `conflict`, a missing container `notFound`.
+    public func renameContainer(_ idOrName: String, to newName: String) async throws {
+        let response = try await send(
+            .POST, "/containers/\(idOrName)/rename", query: [("name", newName)], operation: "rename container",
+            resource: "\(Self.display(idOrName)) to \(newName)")
+        guard response.status == .noContent else {
+            throw error(
+                for: response, operation: "rename container", resource: "\(Self.display(idOrName)) to \(newName)")
         }
     }
 }

@@ -28,8 +28,8 @@ extension DockerClient {
                 throw DockerError(
                     code: .unhealthy, operation: "wait until healthy", resource: resource,
                     message:
-                        "the container is \(details.state.status) (exit code \(details.state.exitCode))\(details.state.error.isEmpty ? "" : ": \(details.state.error)"); read its logs with docker logs \(resource)"
-                )
+                        "the container is \(details.state.status) (exit code \(details.state.exitCode))\(details.state.error.isEmpty ? "" : ": \(details.state.error)")",
+                    hint: "Read its output with `docker logs \(resource)`")
             }
             switch details.state.health?.status {
             case nil, .disabled?:
@@ -43,7 +43,8 @@ extension DockerClient {
                     let output = details.state.health?.lastOutput.map { "; last check output: \($0)" } ?? ""
                     throw DockerError(
                         code: .timeout, operation: "wait until healthy", resource: resource,
-                        message: "the health check is still starting after \(timeout)\(output)")
+                        message: "the health check is still starting after \(timeout)\(output)",
+                        hint: "Check the health check's command, interval and start period, or wait longer")
                 }
                 try await clock.sleep(for: min(pollInterval, max(.zero, deadline - clock.now)) + .milliseconds(1))
             }

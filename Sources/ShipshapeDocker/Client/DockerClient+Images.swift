@@ -12,7 +12,9 @@ extension DockerClient {
     /// The daemon answers with a stream of JSON progress lines; they are consumed (logged at debug)
     /// and an `error` line is thrown as `DockerError` (`pullFailed`, or `unauthorized` when the
     /// registry refused the credentials) naming the image.
-    public func pullImage(_ reference: String, auth: RegistryAuth?) async throws {
+    /// - Returns: whether new content was downloaded, and the daemon's final status line.
+    @discardableResult
+    public func pullImage(_ reference: String, auth: RegistryAuth?) async throws -> PullSummary {
         let operation = "pull image"
         let (name, tagOrDigest) = Self.splitReference(reference)
         var headers: [(String, String)] = []
@@ -23,7 +25,8 @@ extension DockerClient {
             operation: operation, resource: reference, timeout: pullTimeout)
         guard response.status == .ok else {
             let body = (try? await response.body.collect(upTo: Self.maxBodyBytes)) ?? ByteBuffer()
-            let failure = error(for: DockerResponse(status: response.status, body: body), operation: operation, resource: reference)
+            let failure = error(
+                for: DockerResponse(status: response.status, body: body), operation: operation, resource: reference)
             throw Self.classifyPullError(failure, reference: reference)
         }
         var pending = ByteBuffer()
@@ -47,21 +50,27 @@ extension DockerClient {
         if pending.readableBytes > 0, let status = try handleProgressLine(pending, reference: reference) {
             lastStatus = status
         }
-        logger.debug(
+        let summary = PullSummary(
+            reference: reference, downloadedNewContent: lastStatus.contains("Downloaded newer image"),
+            status: lastStatus)
+        logger.info(
             "pulled image",
             metadata: [
                 "image": "\(reference)", "docker.status": "\(lastStatus)",
                 "docker.duration_ms": "\((ContinuousClock.now - started).milliseconds)",
             ])
+        return summary
     }
 
     /// Inspects an image by reference or id; nil when the daemon does not have it.
     public func inspectImage(_ reference: String) async throws -> ImageDetails? {
-        let response = try await send(.GET, "/images/\(reference)/json", operation: "inspect image", resource: reference)
+        let response = try await send(
+            .GET, "/images/\(reference)/json", operation: "inspect image", resource: reference)
         switch response.status {
         case .ok:
             return ImageDetails(
-                wire: try decode(WireImageInspect.self, from: response, operation: "inspect image", resource: reference))
+                wire: try decode(WireImageInspect.self, from: response, operation: "inspect image", resource: reference)
+            )
         case .notFound:
             return nil
         default:
@@ -90,9 +99,15 @@ extension DockerClient {
     /// Marks credential refusals as `unauthorized` so callers can refresh a token.
     static func classifyPullError(_ error: DockerError, reference: String) -> DockerError {
         let lowered = error.message.lowercased()
-        let refused = ["unauthorized", "authentication required", "no basic auth credentials", "denied"]
-        let code: DockerError.Code = refused.contains(where: lowered.contains) ? .unauthorized : error.code == .notFound ? .notFound : .pullFailed
-        return DockerError(code: code, operation: error.operation, resource: reference, status: error.status, message: error.message)
+        let refused = [
+            "unauthorized", "authentication required", "no basic auth credentials", "denied:",
+            "access to the resource is denied",
+        ]
+        let code: DockerError.Code =
+            refused.contains(where: lowered.contains)
+            ? .unauthorized : error.code == .notFound ? .notFound : .pullFailed
+        return DockerError(
+            code: code, operation: error.operation, resource: reference, status: error.status, message: error.message)
     }
 
     /// Splits `host:port/repo:tag` into the name and the tag (or digest) for `POST /images/create`.
@@ -137,18 +152,19 @@ extension DockerClient {
     /// - Throws: `DockerError` `conflict` when a container uses the image; its message names the
     ///   container and the error says to remove the container first.
     public func removeImage(_ reference: String, force: Bool = false) async throws {
+        let resource = Self.display(reference)
         let response = try await send(
             .DELETE, "/images/\(reference)", query: [("force", force ? "1" : "0"), ("noprune", "0")],
-            operation: "remove image", resource: reference)
+            operation: "remove image", resource: resource)
         switch response.status {
         case .ok, .notFound:
             return
         case .conflict:
             throw DockerError(
-                code: .conflict, operation: "remove image", resource: reference, status: 409,
-                message: "\(response.message) (remove the containers using it first)")
+                code: .conflict, operation: "remove image", resource: resource, status: 409, message: response.message,
+                hint: "Remove the containers using it first")
         default:
-            throw error(for: response, operation: "remove image", resource: reference)
+            throw error(for: response, operation: "remove image", resource: resource)
         }
     }
 }

@@ -91,7 +91,9 @@ extension DockerClient {
     }
 
     /// Decodes a JSON answer of a GET that must be 200.
-    func get<T: Decodable>(_ type: T.Type, _ path: String, query: [(String, String)] = [], operation: String, resource: String)
+    func get<T: Decodable>(
+        _ type: T.Type, _ path: String, query: [(String, String)] = [], operation: String, resource: String
+    )
         async throws -> T
     {
         let response = try await send(.GET, path, query: query, operation: operation, resource: resource)
@@ -99,7 +101,9 @@ extension DockerClient {
         return try decode(type, from: response, operation: operation, resource: resource)
     }
 
-    func decode<T: Decodable>(_ type: T.Type, from response: DockerResponse, operation: String, resource: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from response: DockerResponse, operation: String, resource: String) throws
+        -> T
+    {
         do {
             return try JSONDecoder().decode(type, from: response.body)
         } catch {
@@ -138,7 +142,8 @@ extension DockerClient {
         {
             return DockerError(
                 code: .timeout, operation: operation, resource: resource,
-                message: "no answer from the daemon at unix://\(socketPath) in time")
+                message: "no answer from the daemon at unix://\(socketPath) in time",
+                hint: "The daemon may be overloaded; the operation can be retried")
         }
         // A stat of the socket path is cheap and tells the likeliest cause apart.
         let detail =
@@ -182,7 +187,8 @@ extension DockerClient {
 
     /// A name or id as used in an error: short ids for long hex ids.
     static func display(_ idOrName: String) -> String {
-        idOrName.count == 64 && idOrName.allSatisfy(\.isHexDigit) ? String(idOrName.prefix(12)) : idOrName
+        let hex = idOrName.hasPrefix("sha256:") ? idOrName.dropFirst(7) : Substring(idOrName)
+        return hex.count == 64 && hex.allSatisfy(\.isHexDigit) ? String(hex.prefix(12)) : idOrName
     }
 }
 

@@ -54,12 +54,12 @@ public struct DockerClient: Sendable {
     public func version() async throws -> DockerVersion {
         let wire = try await get(WireVersion.self, "/version", operation: "read version of", resource: "daemon")
         return DockerVersion(
-            version: wire.Version ?? "",
-            apiVersion: wire.ApiVersion ?? "",
-            minAPIVersion: wire.MinAPIVersion ?? "",
-            os: wire.Os ?? "",
-            arch: wire.Arch ?? "",
-            kernelVersion: wire.KernelVersion ?? "")
+            version: wire.version ?? "",
+            apiVersion: wire.apiVersion ?? "",
+            minAPIVersion: wire.minAPIVersion ?? "",
+            os: wire.os ?? "",
+            arch: wire.arch ?? "",
+            kernelVersion: wire.kernelVersion ?? "")
     }
 }
 

@@ -60,13 +60,19 @@ public struct DockerError: Error, CustomStringConvertible, Sendable {
     /// The daemon's (or the transport's) message, sanitised.
     public let message: String
 
-    /// Creates an error; `message` is sanitised here.
-    public init(code: Code, operation: String, resource: String, status: Int? = nil, message: String) {
+    /// What the operator can do about it, when there is something obvious.
+    public let hint: String?
+
+    /// Creates an error; `message` is sanitised here. Without a `hint`, the code's usual advice is used.
+    public init(
+        code: Code, operation: String, resource: String, status: Int? = nil, message: String, hint: String? = nil
+    ) {
         self.code = code
         self.operation = operation
         self.resource = resource
         self.status = status
         self.message = DockerError.sanitize(message)
+        self.hint = hint ?? DockerError.defaultHint(for: code)
     }
 
     public var description: String {
@@ -77,15 +83,12 @@ public struct DockerError: Error, CustomStringConvertible, Sendable {
         return text
     }
 
-    /// What the operator can do about it, when there is something obvious.
-    var hint: String? {
+    static func defaultHint(for code: Code) -> String? {
         switch code {
         case .daemonUnreachable:
             "Check that dockerd is running and that this process may open the socket (root or the docker group)"
         case .unauthorized:
             "Check the registry credentials (or refresh the ECR token) for this image"
-        case .timeout:
-            "The daemon may be overloaded; the operation can be retried"
         default:
             nil
         }
@@ -98,7 +101,8 @@ public struct DockerError: Error, CustomStringConvertible, Sendable {
         while let scheme = rest.range(of: "://") {
             result += rest[..<scheme.upperBound]
             rest = rest[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "\"" || $0 == "\n" }) ?? rest.endIndex
+            let authorityEnd =
+                rest.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "\"" || $0 == "\n" }) ?? rest.endIndex
             if let at = rest[..<authorityEnd].lastIndex(of: "@") {
                 rest = rest[rest.index(after: at)...]
             }

@@ -13,7 +13,7 @@ extension ContainerDetails {
     /// tag pushed again) is reported as `imageID`.
     ///
     /// - Parameter revealEnvironmentValues: show environment values in the differences instead of
-    ///   `<redacted>`; only for output that may carry secrets.
+    ///   `(sensitive)`; only for output that may carry secrets.
     /// - Returns: the differences ordered by field name; empty when the container matches.
     public func differences(
         from desired: ContainerSpec, image: ImageDetails? = nil, revealEnvironmentValues: Bool = false
@@ -43,7 +43,8 @@ extension ContainerDetails {
         {
             add("entrypoint", Self.render(live.entrypoint), Self.render(entrypoint))
         }
-        let expectedCmd: [String]?? = desired.cmd == nil && desired.entrypoint != nil ? .some(nil) : expectation(desired.cmd, \.cmd)
+        let expectedCmd: [String]?? =
+            desired.cmd == nil && desired.entrypoint != nil ? .some(nil) : expectation(desired.cmd, \.cmd)
         if case .some(let cmd) = expectedCmd, !Self.sameList(live.cmd, cmd) {
             add("cmd", Self.render(live.cmd), Self.render(cmd))
         }
@@ -54,7 +55,9 @@ extension ContainerDetails {
         let expectedEnv = Self.environmentMap(defaults?.env ?? []).merging(desiredEnv) { _, new in new }
         let envKeys = defaults == nil ? Set(desiredEnv.keys) : Set(liveEnv.keys).union(expectedEnv.keys)
         for key in envKeys where liveEnv[key] != expectedEnv[key] {
-            func show(_ value: String?) -> String? { revealEnvironmentValues ? value : value.map { _ in "<redacted>" } }
+            func show(_ value: String?) -> String? {
+                revealEnvironmentValues ? value : value.map { _ in ContainerDifference.sensitiveValue }
+            }
             add("env.\(key)", show(liveEnv[key]), show(expectedEnv[key]), sensitive: !revealEnvironmentValues)
         }
         let expectedLabels = (defaults?.labels ?? [:]).merging(desired.labels) { _, new in new }
@@ -69,7 +72,9 @@ extension ContainerDetails {
         let exposedMatches =
             defaults == nil ? desiredExposed.isSubset(of: live.exposedPorts) : expectedExposed == live.exposedPorts
         if !exposedMatches {
-            add("exposedPorts", Self.renderItems(live.exposedPorts.sorted()), Self.renderItems(expectedExposed.sorted()))
+            add(
+                "exposedPorts", Self.renderItems(live.exposedPorts.sorted()), Self.renderItems(expectedExposed.sorted())
+            )
         }
         if live.publishedPorts.sorted() != desired.publishedPorts.sorted() {
             add(
@@ -100,8 +105,10 @@ extension ContainerDetails {
         }
 
         // Process settings that fall back to the image's.
-        if case .some(let healthcheck) = expectation(desired.healthcheck, \.healthcheck), live.healthcheck != healthcheck {
-            add("healthcheck", live.healthcheck?.description, healthcheck?.description)
+        if let expected = Self.expectedHealthcheck(desired: desired.healthcheck, image: defaults),
+            !Self.healthcheck(live.healthcheck, matches: expected.check, strictly: expected.strictly)
+        {
+            add("healthcheck", live.healthcheck?.description, expected.check?.description)
         }
         if case .some(let user) = expectation(desired.user, \.user), live.user != user {
             add("user", live.user, user)
@@ -111,6 +118,40 @@ extension ContainerDetails {
         }
 
         return result.sorted { $0.field < $1.field }
+    }
+
+    /// The health check the daemon should hold: the desired one with the fields it leaves nil taken
+    /// from the image's (the daemon merges them field by field), or the image's when none is
+    /// desired. `strictly` is false when the image is unknown: then only the fields `desired` sets
+    /// can be compared. nil when nothing can be compared.
+    static func expectedHealthcheck(desired: Healthcheck?, image: ContainerSpec?) -> (
+        check: Healthcheck?, strictly: Bool
+    )? {
+        guard let desired else {
+            guard let image else { return nil }
+            return (image.healthcheck, true)
+        }
+        guard let imageCheck = image?.healthcheck else { return (desired, image != nil) }
+        return (
+            Healthcheck(
+                test: desired.test.isEmpty ? imageCheck.test : desired.test,
+                interval: desired.interval ?? imageCheck.interval,
+                timeout: desired.timeout ?? imageCheck.timeout,
+                retries: desired.retries ?? imageCheck.retries,
+                startPeriod: desired.startPeriod ?? imageCheck.startPeriod),
+            true
+        )
+    }
+
+    static func healthcheck(_ live: Healthcheck?, matches expected: Healthcheck?, strictly: Bool) -> Bool {
+        if strictly { return live == expected }
+        guard let expected else { return true }
+        guard let live else { return false }
+        return live.test == expected.test
+            && (expected.interval == nil || live.interval == expected.interval)
+            && (expected.timeout == nil || live.timeout == expected.timeout)
+            && (expected.retries == nil || live.retries == expected.retries)
+            && (expected.startPeriod == nil || live.startPeriod == expected.startPeriod)
     }
 
     /// `KEY=VALUE` strings as a dictionary; a later entry wins, a bare `KEY` has an empty value.

@@ -28,20 +28,27 @@ public struct ContainerDetails: Sendable, Hashable {
     public var labels: [String: String] { spec.labels }
     /// Environment as `KEY=VALUE` (image environment included).
     public var env: [String] { spec.env }
+    /// The command (the image's when the container did not replace it).
+    public var cmd: [String]? { spec.cmd }
 }
 
 /// A container's run state.
 public struct ContainerState: Sendable, Hashable {
     /// `created`, `running`, `paused`, `restarting`, `removing`, `exited` or `dead`.
     public var status: String
+    /// The process runs (also while paused or restarting).
     public var running: Bool
+    /// The daemon is restarting the container under its restart policy.
     public var restarting: Bool
+    /// The kernel killed the process for exceeding its memory limit.
     public var oomKilled: Bool
+    /// The exit code of the last run (0 while running).
     public var exitCode: Int
     /// The daemon's error starting the container, if any.
     public var error: String
     /// RFC 3339 times; `"0001-01-01T00:00:00Z"` when never started or finished.
     public var startedAt: String
+    /// When the last run ended, RFC 3339.
     public var finishedAt: String
     /// The health check's state; nil when the container has no health check.
     public var health: ContainerHealth?
@@ -57,6 +64,7 @@ public struct ContainerHealth: Sendable, Hashable {
         /// Docker's `none`: the health check is disabled.
         case disabled = "none"
     }
+    /// Where the check stands.
     public var status: Status
     /// Consecutive failed checks.
     public var failingStreak: Int
@@ -68,33 +76,33 @@ public struct ContainerHealth: Sendable, Hashable {
 
 extension ContainerDetails {
     init(wire: WireContainerInspect) {
-        let config = wire.Config ?? WireContainerConfig()
-        let host = wire.HostConfig ?? WireHostConfig()
-        id = wire.Id
-        let rawName = wire.Name ?? ""
+        let config = wire.config ?? WireContainerConfig()
+        let host = wire.hostConfig ?? WireHostConfig()
+        id = wire.id
+        let rawName = wire.name ?? ""
         name = rawName.hasPrefix("/") ? String(rawName.dropFirst()) : rawName
-        created = wire.Created ?? ""
-        imageID = wire.Image ?? ""
-        restartCount = wire.RestartCount ?? 0
+        created = wire.created ?? ""
+        imageID = wire.image ?? ""
+        restartCount = wire.restartCount ?? 0
         spec = ContainerSpec(wireConfig: config, hostConfig: host)
-        let wireState = wire.State
+        let wireState = wire.state
         state = ContainerState(
-            status: wireState?.Status ?? "",
-            running: wireState?.Running ?? false,
-            restarting: wireState?.Restarting ?? false,
-            oomKilled: wireState?.OOMKilled ?? false,
-            exitCode: wireState?.ExitCode ?? 0,
-            error: wireState?.Error ?? "",
-            startedAt: wireState?.StartedAt ?? "",
-            finishedAt: wireState?.FinishedAt ?? "",
-            health: wireState?.Health.map { health in
-                let last = health.Log?.last
+            status: wireState?.status ?? "",
+            running: wireState?.running ?? false,
+            restarting: wireState?.restarting ?? false,
+            oomKilled: wireState?.oomKilled ?? false,
+            exitCode: wireState?.exitCode ?? 0,
+            error: wireState?.error ?? "",
+            startedAt: wireState?.startedAt ?? "",
+            finishedAt: wireState?.finishedAt ?? "",
+            health: wireState?.health.map { health in
+                let last = health.log?.last
                 return ContainerHealth(
-                    status: ContainerHealth.Status(rawValue: health.Status ?? "none") ?? .disabled,
-                    failingStreak: health.FailingStreak ?? 0,
-                    lastOutput: last?.Output?.trimmingCharacters(in: .whitespacesAndNewlines),
-                    lastExitCode: last?.ExitCode)
+                    status: ContainerHealth.Status(rawValue: health.status ?? "none") ?? .disabled,
+                    failingStreak: health.failingStreak ?? 0,
+                    lastOutput: last?.output?.trimmingCharacters(in: .whitespacesAndNewlines),
+                    lastExitCode: last?.exitCode)
             })
-        boundPorts = ContainerSpec.publishedPorts(from: wire.NetworkSettings?.Ports ?? [:])
+        boundPorts = ContainerSpec.publishedPorts(from: wire.networkSettings?.ports ?? [:])
     }
 }

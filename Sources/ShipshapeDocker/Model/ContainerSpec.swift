@@ -107,7 +107,9 @@ public struct VolumeBind: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// A container's log driver (`json-file`, `local`, `journald`, `awslogs`, …) and its options.
 public struct LogConfig: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The driver name, e.g. `json-file`.
     public var driver: String
+    /// Driver options, e.g. `["max-size": "10m"]`.
     public var options: [String: String]
 
     public init(driver: String, options: [String: String] = [:]) {
@@ -117,7 +119,8 @@ public struct LogConfig: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String {
         options.isEmpty
-            ? driver : "\(driver) \(options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
+            ? driver
+            : "\(driver) \(options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
     }
 }
 
@@ -151,7 +154,9 @@ public struct Healthcheck: Sendable, Hashable, Codable, CustomStringConvertible 
         _ command: String, interval: Duration? = nil, timeout: Duration? = nil, retries: Int? = nil,
         startPeriod: Duration? = nil
     ) -> Healthcheck {
-        Healthcheck(test: ["CMD-SHELL", command], interval: interval, timeout: timeout, retries: retries, startPeriod: startPeriod)
+        Healthcheck(
+            test: ["CMD-SHELL", command], interval: interval, timeout: timeout, retries: retries,
+            startPeriod: startPeriod)
     }
 
     public var description: String {
@@ -161,5 +166,30 @@ public struct Healthcheck: Sendable, Hashable, Codable, CustomStringConvertible 
         if let retries { parts.append("retries=\(retries)") }
         if let startPeriod { parts.append("start-period=\(startPeriod)") }
         return parts.joined(separator: " ")
+    }
+}
+
+extension ContainerSpec {
+    /// Encodes like the synthesized conformance, but with `exposedPorts` sorted, so that the same
+    /// spec always encodes to the same bytes (with `JSONEncoder.OutputFormatting.sortedKeys`) and
+    /// a hash of the encoding can be stored, e.g. in a label.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(image, forKey: .image)
+        try container.encodeIfPresent(entrypoint, forKey: .entrypoint)
+        try container.encodeIfPresent(cmd, forKey: .cmd)
+        try container.encode(env, forKey: .env)
+        try container.encode(labels, forKey: .labels)
+        try container.encode(exposedPorts.sorted(), forKey: .exposedPorts)
+        try container.encode(publishedPorts, forKey: .publishedPorts)
+        try container.encode(volumes, forKey: .volumes)
+        try container.encodeIfPresent(restartPolicy, forKey: .restartPolicy)
+        try container.encodeIfPresent(memoryBytes, forKey: .memoryBytes)
+        try container.encodeIfPresent(nanoCPUs, forKey: .nanoCPUs)
+        try container.encodeIfPresent(logging, forKey: .logging)
+        try container.encodeIfPresent(networkMode, forKey: .networkMode)
+        try container.encodeIfPresent(healthcheck, forKey: .healthcheck)
+        try container.encodeIfPresent(user, forKey: .user)
+        try container.encodeIfPresent(workingDir, forKey: .workingDir)
     }
 }

@@ -29,20 +29,20 @@ public struct ContainerSummary: Sendable, Hashable {
     public var isRunning: Bool { state == "running" }
 
     init(wire: WireContainerSummary) {
-        id = wire.Id
-        names = (wire.Names ?? []).map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
-        image = wire.Image ?? ""
-        imageID = wire.ImageID ?? ""
-        command = wire.Command ?? ""
-        created = Date(timeIntervalSince1970: TimeInterval(wire.Created ?? 0))
-        labels = wire.Labels ?? [:]
-        state = wire.State ?? ""
-        status = wire.Status ?? ""
-        publishedPorts = (wire.Ports ?? []).compactMap { port in
-            guard let privatePort = port.PrivatePort, port.PublicPort != nil else { return nil }
-            let proto = port.Type.flatMap(PortProtocol.init(rawValue:)) ?? .tcp
+        id = wire.id
+        names = (wire.names ?? []).map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
+        image = wire.image ?? ""
+        imageID = wire.imageID ?? ""
+        command = wire.command ?? ""
+        created = Date(timeIntervalSince1970: TimeInterval(wire.created ?? 0))
+        labels = wire.labels ?? [:]
+        state = wire.state ?? ""
+        status = wire.status ?? ""
+        publishedPorts = (wire.ports ?? []).compactMap { port in
+            guard let privatePort = port.privatePort, port.publicPort != nil else { return nil }
+            let proto = port.type.flatMap(PortProtocol.init(rawValue:)) ?? .tcp
             return PublishedPort(
-                containerPort: ContainerPort(privatePort, proto), hostIP: port.IP, hostPort: port.PublicPort)
+                containerPort: ContainerPort(privatePort, proto), hostIP: port.ip, hostPort: port.publicPort)
         }.sorted()
     }
 }

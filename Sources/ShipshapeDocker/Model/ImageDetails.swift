@@ -17,13 +17,13 @@ public struct ImageDetails: Sendable, Hashable {
     public var defaults: ContainerSpec
 
     init(wire: WireImageInspect) {
-        id = wire.Id
-        repoTags = wire.RepoTags ?? []
-        repoDigests = wire.RepoDigests ?? []
-        created = wire.Created ?? ""
-        size = wire.Size ?? 0
-        var config = wire.Config ?? WireContainerConfig()
-        config.Image = wire.Id
+        id = wire.id
+        repoTags = wire.repoTags ?? []
+        repoDigests = wire.repoDigests ?? []
+        created = wire.created ?? ""
+        size = wire.size ?? 0
+        var config = wire.config ?? WireContainerConfig()
+        config.image = wire.id
         defaults = ContainerSpec(wireConfig: config, hostConfig: WireHostConfig())
     }
 }
@@ -32,19 +32,24 @@ public struct ImageDetails: Sendable, Hashable {
 public struct ImageSummary: Sendable, Hashable {
     /// The image id, `sha256:…`.
     public var id: String
+    /// Tags naming this image (`<none>:<none>` left out).
     public var repoTags: [String]
+    /// Registry digests (`<none>@<none>` left out).
     public var repoDigests: [String]
+    /// Creation time.
     public var created: Date
+    /// Size in bytes.
     public var size: Int64
+    /// The image's labels.
     public var labels: [String: String]
 
     init(wire: WireImageSummary) {
-        id = wire.Id
-        repoTags = (wire.RepoTags ?? []).filter { $0 != "<none>:<none>" }
-        repoDigests = (wire.RepoDigests ?? []).filter { $0 != "<none>@<none>" }
-        created = Date(timeIntervalSince1970: TimeInterval(wire.Created ?? 0))
-        size = wire.Size ?? 0
-        labels = wire.Labels ?? [:]
+        id = wire.id
+        repoTags = (wire.repoTags ?? []).filter { $0 != "<none>:<none>" }
+        repoDigests = (wire.repoDigests ?? []).filter { $0 != "<none>@<none>" }
+        created = Date(timeIntervalSince1970: TimeInterval(wire.created ?? 0))
+        size = wire.size ?? 0
+        labels = wire.labels ?? [:]
     }
 }
 
@@ -56,7 +61,10 @@ public struct DockerVersion: Sendable, Hashable {
     public var apiVersion: String
     /// Lowest API version the daemon accepts.
     public var minAPIVersion: String
+    /// The daemon's operating system, e.g. `linux`.
     public var os: String
+    /// The daemon's architecture, e.g. `amd64`.
     public var arch: String
+    /// The host kernel's version.
     public var kernelVersion: String
 }

@@ -15,76 +15,82 @@ extension ContainerSpec {
         for port in exposedPorts { exposed[port.description] = WireEmpty() }
         var bindings: [String: [WirePortBinding]?] = [:]
         for published in publishedPorts {
-            let binding = WirePortBinding(HostIp: published.hostIP ?? "", HostPort: published.hostPort.map(String.init) ?? "")
+            let binding = WirePortBinding(
+                hostIP: published.hostIP ?? "", hostPort: published.hostPort.map(String.init) ?? "")
             exposed[published.containerPort.description] = WireEmpty()
             bindings[published.containerPort.description, default: []]?.append(binding)
         }
         let host = WireHostConfig(
-            Binds: volumes.isEmpty ? nil : volumes.map(\.description),
-            PortBindings: bindings.isEmpty ? nil : bindings,
-            RestartPolicy: restartPolicy.map { WireRestartPolicy(Name: $0.name, MaximumRetryCount: $0.maximumRetryCount) },
-            Memory: memoryBytes,
-            NanoCpus: nanoCPUs,
-            LogConfig: logging.map { WireLogConfig(Type: $0.driver, Config: $0.options) },
-            NetworkMode: networkMode)
-        return WireCreateContainer(
-            Image: image,
-            Cmd: cmd,
-            Entrypoint: entrypoint,
-            Env: env.isEmpty ? nil : env,
-            Labels: labels.isEmpty ? nil : labels,
-            ExposedPorts: exposed.isEmpty ? nil : exposed,
-            User: user,
-            WorkingDir: workingDir,
-            Healthcheck: healthcheck.map { check in
-                WireHealthConfig(
-                    Test: check.test,
-                    Interval: check.interval?.nanoseconds,
-                    Timeout: check.timeout?.nanoseconds,
-                    Retries: check.retries,
-                    StartPeriod: check.startPeriod?.nanoseconds)
+            binds: volumes.isEmpty ? nil : volumes.map(\.description),
+            portBindings: bindings.isEmpty ? nil : bindings,
+            restartPolicy: restartPolicy.map {
+                WireRestartPolicy(name: $0.name, maximumRetryCount: $0.maximumRetryCount)
             },
-            HostConfig: host)
+            memory: memoryBytes,
+            nanoCPUs: nanoCPUs,
+            logConfig: logging.map { WireLogConfig(type: $0.driver, config: $0.options) },
+            networkMode: networkMode
+        )
+        let config = WireContainerConfig(
+            image: image,
+            cmd: cmd,
+            entrypoint: entrypoint,
+            env: env.isEmpty ? nil : env,
+            labels: labels.isEmpty ? nil : labels,
+            exposedPorts: exposed.isEmpty ? nil : exposed,
+            user: user,
+            workingDir: workingDir,
+            healthcheck: healthcheck.map { check in
+                WireHealthConfig(
+                    test: check.test,
+                    interval: check.interval?.nanoseconds,
+                    timeout: check.timeout?.nanoseconds,
+                    retries: check.retries,
+                    startPeriod: check.startPeriod?.nanoseconds
+                )
+            }
+        )
+        return WireCreateContainer(config: config, hostConfig: host)
     }
 
     /// A spec read back from an inspect answer; daemon defaults are kept as the daemon reports them
     /// (empty strings and zero limits become nil).
     init(wireConfig config: WireContainerConfig, hostConfig host: WireHostConfig) {
-        let published = ContainerSpec.publishedPorts(from: host.PortBindings ?? [:])
-        let exposed = Set((config.ExposedPorts ?? [:]).keys.compactMap(ContainerPort.init(dockerKey:)))
+        let published = ContainerSpec.publishedPorts(from: host.portBindings ?? [:])
+        let exposed = Set((config.exposedPorts ?? [:]).keys.compactMap(ContainerPort.init(dockerKey:)))
         self.init(
-            image: config.Image ?? "",
-            entrypoint: config.Entrypoint,
-            cmd: config.Cmd,
-            env: config.Env ?? [],
-            labels: config.Labels ?? [:],
+            image: config.image ?? "",
+            entrypoint: config.entrypoint,
+            cmd: config.cmd,
+            env: config.env ?? [],
+            labels: config.labels ?? [:],
             exposedPorts: exposed,
             publishedPorts: published,
-            volumes: (host.Binds ?? []).compactMap(VolumeBind.init(dockerBind:)),
-            restartPolicy: host.RestartPolicy.flatMap {
-                RestartPolicy(name: $0.Name ?? "", maximumRetryCount: $0.MaximumRetryCount ?? 0)
+            volumes: (host.binds ?? []).compactMap(VolumeBind.init(dockerBind:)),
+            restartPolicy: host.restartPolicy.flatMap {
+                RestartPolicy(name: $0.name ?? "", maximumRetryCount: $0.maximumRetryCount ?? 0)
             },
-            memoryBytes: host.Memory.flatMap { $0 == 0 ? nil : $0 },
-            nanoCPUs: host.NanoCpus.flatMap { $0 == 0 ? nil : $0 },
-            logging: host.LogConfig.flatMap { log in
-                log.Type.map { LogConfig(driver: $0, options: log.Config ?? [:]) }
+            memoryBytes: host.memory.flatMap { $0 == 0 ? nil : $0 },
+            nanoCPUs: host.nanoCPUs.flatMap { $0 == 0 ? nil : $0 },
+            logging: host.logConfig.flatMap { log in
+                log.type.map { LogConfig(driver: $0, options: log.config ?? [:]) }
             },
-            networkMode: host.NetworkMode.flatMap { $0.isEmpty ? nil : $0 },
-            healthcheck: config.Healthcheck.flatMap { check in
-                guard let test = check.Test, !test.isEmpty else { return nil }
+            networkMode: host.networkMode.flatMap { $0.isEmpty ? nil : $0 },
+            healthcheck: config.healthcheck.flatMap { check in
+                guard let test = check.test, !test.isEmpty else { return nil }
                 func duration(_ nanoseconds: Int64?) -> Duration? {
                     guard let nanoseconds, nanoseconds != 0 else { return nil }
                     return .nanoseconds(nanoseconds)
                 }
                 return Healthcheck(
                     test: test,
-                    interval: duration(check.Interval),
-                    timeout: duration(check.Timeout),
-                    retries: check.Retries.flatMap { $0 == 0 ? nil : $0 },
-                    startPeriod: duration(check.StartPeriod))
+                    interval: duration(check.interval),
+                    timeout: duration(check.timeout),
+                    retries: check.retries.flatMap { $0 == 0 ? nil : $0 },
+                    startPeriod: duration(check.startPeriod))
             },
-            user: config.User.flatMap { $0.isEmpty ? nil : $0 },
-            workingDir: config.WorkingDir.flatMap { $0.isEmpty ? nil : $0 })
+            user: config.user.flatMap { $0.isEmpty ? nil : $0 },
+            workingDir: config.workingDir.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// Port bindings from Docker's `{"8080/tcp": [{"HostIp": "", "HostPort": "18080"}]}` map, sorted.
@@ -93,8 +99,8 @@ extension ContainerSpec {
         for (key, bindings) in map {
             guard let port = ContainerPort(dockerKey: key), let bindings else { continue }
             for binding in bindings {
-                let ip = binding.HostIp.flatMap { $0.isEmpty ? nil : $0 }
-                let hostPort = binding.HostPort.flatMap { Int($0) }.flatMap { $0 == 0 ? nil : $0 }
+                let ip = binding.hostIP.flatMap { $0.isEmpty ? nil : $0 }
+                let hostPort = binding.hostPort.flatMap { Int($0) }.flatMap { $0 == 0 ? nil : $0 }
                 result.append(PublishedPort(containerPort: port, hostIP: ip, hostPort: hostPort))
             }
         }

@@ -1,31 +1,57 @@
 // The Docker Engine API's JSON (API 1.41) for images and the daemon itself.
 
 struct WireImageInspect: Decodable, Sendable {
-    var Id: String
-    var RepoTags: [String]?
-    var RepoDigests: [String]?
-    var Created: String?
-    var Size: Int64?
-    var Config: WireContainerConfig?
+    var id: String
+    var repoTags: [String]?
+    var repoDigests: [String]?
+    var created: String?
+    var size: Int64?
+    var config: WireContainerConfig?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case repoTags = "RepoTags"
+        case repoDigests = "RepoDigests"
+        case created = "Created"
+        case size = "Size"
+        case config = "Config"
+    }
 }
 
 struct WireImageSummary: Decodable, Sendable {
-    var Id: String
-    var RepoTags: [String]?
-    var RepoDigests: [String]?
-    var Created: Int64?
-    var Size: Int64?
-    var Labels: [String: String]?
-    var Containers: Int?
+    var id: String
+    var repoTags: [String]?
+    var repoDigests: [String]?
+    var created: Int64?
+    var size: Int64?
+    var labels: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case repoTags = "RepoTags"
+        case repoDigests = "RepoDigests"
+        case created = "Created"
+        case size = "Size"
+        case labels = "Labels"
+    }
 }
 
 struct WireVersion: Decodable, Sendable {
-    var Version: String?
-    var ApiVersion: String?
-    var MinAPIVersion: String?
-    var Os: String?
-    var Arch: String?
-    var KernelVersion: String?
+    var version: String?
+    var apiVersion: String?
+    var minAPIVersion: String?
+    var os: String?
+    var arch: String?
+    var kernelVersion: String?
+
+    enum CodingKeys: String, CodingKey {
+        case version = "Version"
+        case apiVersion = "ApiVersion"
+        case minAPIVersion = "MinAPIVersion"
+        case os = "Os"
+        case arch = "Arch"
+        case kernelVersion = "KernelVersion"
+    }
 }
 
 /// One line of the `POST /images/create` progress stream.
@@ -36,9 +62,4 @@ struct WireProgressLine: Decodable, Sendable {
     var progress: String?
     var error: String?
     var errorDetail: ErrorDetail?
-}
-
-struct WireDeletedImage: Decodable, Sendable {
-    var Untagged: String?
-    var Deleted: String?
 }

@@ -8,7 +8,9 @@ import Foundation
 public final class LocalRegistry: Sendable {
     /// Username and password of an htpasswd-protected registry.
     public struct Credentials: Sendable {
+        /// The user name.
         public var username: String
+        /// The password (a test value, never a real secret).
         public var password: String
         public init(username: String, password: String) {
             self.username = username
@@ -22,6 +24,9 @@ public final class LocalRegistry: Sendable {
     public let credentials: Credentials?
     private let process: BackgroundProcess
     private let directory: TemporaryDirectory
+
+    /// The registry's filesystem storage (`rootdirectory`), for tests that damage it on purpose.
+    public var storagePath: String { directory.appending("data") }
 
     /// `127.0.0.1:PORT`, the registry part of image references.
     public var address: String { "127.0.0.1:\(port)" }
@@ -110,7 +115,8 @@ public final class LocalRegistry: Sendable {
     /// reference (`127.0.0.1:PORT/repository:tag`). With `untagLocally`, the registry tag is removed
     /// from the daemon afterwards so that pulling it really pulls.
     @discardableResult
-    public func push(_ localReference: String, as repository: String, tag: String, untagLocally: Bool = true) async throws
+    public func push(_ localReference: String, as repository: String, tag: String, untagLocally: Bool = true)
+        async throws
         -> String
     {
         let remote = "\(address)/\(repository):\(tag)"
@@ -125,10 +131,14 @@ public final class LocalRegistry: Sendable {
         return remote
     }
 
+    /// The docker CLI configuration `push` uses (`DOCKER_CONFIG`); after a push to a protected
+    /// registry, its `config.json` holds the login, as `docker login` writes it.
+    public var dockerConfigDirectory: String { directory.appending("docker-config") }
+
     /// A private docker CLI configuration (logged in when the registry needs credentials), so parallel
     /// tests never share or touch `~/.docker`.
     private func dockerConfigEnvironment() async throws -> [String: String] {
-        let configDirectory = directory.appending("docker-config")
+        let configDirectory = dockerConfigDirectory
         try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
         let environment = ["DOCKER_CONFIG": configDirectory]
         if let credentials {

@@ -55,21 +55,42 @@ public enum TestImages {
         }
     }
 
+    /// The health check baked into an HTTP server image.
+    public enum ImageHealth: Sendable {
+        /// No `HEALTHCHECK`.
+        case absent
+        /// A `HEALTHCHECK` (every second, 2 retries, 5 s start period) fetching `/actuator/health`, which is served.
+        case passing
+        /// The same `HEALTHCHECK` without start period, but `/actuator/health` is missing: the "bad"
+        /// tag of a rollout test (it still serves `/version`).
+        case failing
+    }
+
     /// An image like the demo's `community-api`: busybox httpd serving `/www` on `port`, with
-    /// `/www/version` holding `version` and `/www/actuator/health` holding `{"status":"UP"}`.
+    /// `/www/version` holding `version` and `/www/actuator/health` holding `{"status":"UP"}`
+    /// (left out for `.failing`).
     @discardableResult
-    public static func buildHTTPServer(_ reference: String, version: String, port: Int = 8080, extraChanges: [String] = [])
-        async throws -> String
-    {
-        try await build(
-            reference,
-            files: ["/www/version": version, "/www/actuator/health": #"{"status":"UP"}"#],
-            changes: [
-                // A shell as PID 1 with a TERM trap, so `docker stop` ends the container at once
-                // (busybox httpd as PID 1 ignores SIGTERM and would wait for the kill timeout).
-                #"CMD ["/bin/sh","-c","trap \"exit 0\" TERM; /bin/httpd -f -p \#(port) -h /www & wait"]"#,
-                "EXPOSE \(port)/tcp",
-            ] + extraChanges)
+    public static func buildHTTPServer(
+        _ reference: String, version: String, port: Int = 8080, health: ImageHealth = .absent,
+        extraChanges: [String] = []
+    ) async throws -> String {
+        var files = ["/www/version": version]
+        if health != .failing { files["/www/actuator/health"] = #"{"status":"UP"}"# }
+        var changes = [
+            // A shell as PID 1 with a TERM trap, so `docker stop` ends the container at once
+            // (busybox httpd as PID 1 ignores SIGTERM and would wait for the kill timeout).
+            #"CMD ["/bin/sh","-c","trap \"exit 0\" TERM; /bin/httpd -f -p \#(port) -h /www & wait"]"#,
+            "EXPOSE \(port)/tcp",
+        ]
+        if health != .absent {
+            // A start period spares a slow start on a loaded host; the failing tag has none, so
+            // that it turns unhealthy within about three seconds.
+            let startPeriod = health == .passing ? "--start-period=5s " : ""
+            changes.append(
+                #"HEALTHCHECK --interval=1s --timeout=2s --retries=2 \#(startPeriod)CMD ["/bin/wget","-q","-O","/dev/null","http://127.0.0.1:\#(port)/actuator/health"]"#
+            )
+        }
+        return try await build(reference, files: files, changes: changes + extraChanges)
     }
 
     /// Removes images (by reference or id), ignoring ones already gone.

@@ -10,17 +10,23 @@ struct ContainerDriftTests {
     static func buildImage(_ reference: String) async throws {
         try await TestImages.buildHTTPServer(
             reference, version: "2.0.0",
-            extraChanges: ["ENV IMAGE_ONLY=from-image", "LABEL io.shipshape.from-image=yes", "WORKDIR /www", "EXPOSE 9999/tcp"])
+            extraChanges: [
+                "ENV IMAGE_ONLY=from-image", "LABEL io.shipshape.from-image=yes", "WORKDIR /www", "EXPOSE 9999/tcp",
+            ])
     }
 
-    static func fullSpec(image: String, label: (key: String, value: String), hostPort: Int, volume: String) -> ContainerSpec {
+    static func fullSpec(image: String, label: (key: String, value: String), hostPort: Int, volume: String)
+        -> ContainerSpec
+    {
         ContainerSpec(
             image: image,
             cmd: ["/bin/httpd", "-f", "-p", "8080", "-h", "/www"],
             env: ["SPRING_PROFILES_ACTIVE=dev", "DB_PASSWORD=hunter2"],
             labels: [label.key: label.value, "io.shipshape.service": "api"],
             exposedPorts: [ContainerPort(9090, .udp)],
-            publishedPorts: [PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)],
+            publishedPorts: [
+                PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)
+            ],
             volumes: [VolumeBind(source: volume, target: "/data", readOnly: true)],
             restartPolicy: .onFailure(maxRetries: 3),
             memoryBytes: 64 * 1024 * 1024,
@@ -28,7 +34,8 @@ struct ContainerDriftTests {
             logging: LogConfig(driver: "json-file", options: ["max-size": "1m", "max-file": "2"]),
             networkMode: "bridge",
             healthcheck: .shell(
-                "wget -q -O /dev/null http://127.0.0.1:8080/version", interval: .seconds(1), timeout: .seconds(2), retries: 3,
+                "wget -q -O /dev/null http://127.0.0.1:8080/version", interval: .seconds(1), timeout: .seconds(2),
+                retries: 3,
                 startPeriod: .seconds(1)),
             user: "0:0",
             workingDir: "/www")
@@ -67,14 +74,19 @@ struct ContainerDriftTests {
 
             // A minimal spec (image defaults for everything) matches its container too.
             let minimal = ContainerSpec(image: image, labels: [label.key: label.value])
-            let minimalID = try await client.createContainer(name: TestImages.uniqueName("shipshape-test-min"), spec: minimal)
+            let minimalID = try await client.createContainer(
+                name: TestImages.uniqueName("shipshape-test-min"), spec: minimal)
             await resources.container(minimalID)
             let minimalDetails = try await client.inspectContainer(minimalID)
             #expect(minimalDetails.differences(from: minimal, image: imageDetails) == [])
             #expect(minimalDetails.differences(from: minimal) == [])
             // …and the full spec's container is not the minimal one.
             let fields = Set(details.differences(from: minimal, image: imageDetails).map(\.field))
-            #expect(fields.isSuperset(of: ["memoryBytes", "nanoCPUs", "restartPolicy", "publishedPorts", "volumes", "healthcheck", "user", "env.DB_PASSWORD", "labels.io.shipshape.service"]))
+            #expect(
+                fields.isSuperset(of: [
+                    "memoryBytes", "nanoCPUs", "restartPolicy", "publishedPorts", "volumes", "healthcheck", "user",
+                    "env.DB_PASSWORD", "labels.io.shipshape.service",
+                ]))
         }
     }
 
@@ -87,7 +99,8 @@ struct ContainerDriftTests {
             await resources.image(image)
             try await Self.buildImage(image)
             let spec = Self.fullSpec(
-                image: image, label: DockerTestSupport.uniqueLabel(), hostPort: try LoopbackPort.free(), volume: volume.path)
+                image: image, label: DockerTestSupport.uniqueLabel(), hostPort: try LoopbackPort.free(),
+                volume: volume.path)
             let id = try await client.createContainer(name: TestImages.uniqueName("shipshape-test-drift"), spec: spec)
             await resources.container(id)
             try await client.startContainer(id)
@@ -97,7 +110,8 @@ struct ContainerDriftTests {
             let differences = details.differences(from: spec, image: try await client.inspectImage(image))
             #expect(
                 differences == [
-                    ContainerDifference(field: "memoryBytes", before: String(96 * 1024 * 1024), after: String(64 * 1024 * 1024))
+                    ContainerDifference(
+                        field: "memoryBytes", before: String(96 * 1024 * 1024), after: String(64 * 1024 * 1024))
                 ])
         }
     }
@@ -118,7 +132,8 @@ struct ContainerDriftTests {
             handMade.env = ["MODE=prod", "EXTRA=1", "TOKEN=desired-secret"]
             handMade.labels = ["team": "other"]
             handMade.restartPolicy = nil
-            let id = try await client.createContainer(name: TestImages.uniqueName("shipshape-test-drift"), spec: handMade)
+            let id = try await client.createContainer(
+                name: TestImages.uniqueName("shipshape-test-drift"), spec: handMade)
             await resources.container(id)
             let details = try await client.inspectContainer(id)
             let imageDetails = try await client.inspectImage(image)
@@ -126,8 +141,9 @@ struct ContainerDriftTests {
             let differences = details.differences(from: desired, image: imageDetails)
             #expect(
                 differences == [
-                    ContainerDifference(field: "env.EXTRA", before: "<redacted>", after: nil, isSensitive: true),
-                    ContainerDifference(field: "env.MODE", before: "<redacted>", after: "<redacted>", isSensitive: true),
+                    ContainerDifference(field: "env.EXTRA", before: "(sensitive)", after: nil, isSensitive: true),
+                    ContainerDifference(
+                        field: "env.MODE", before: "(sensitive)", after: "(sensitive)", isSensitive: true),
                     ContainerDifference(field: "labels.team", before: "other", after: "community"),
                     ContainerDifference(field: "restartPolicy", before: "no", after: "always"),
                 ])
@@ -144,6 +160,48 @@ struct ContainerDriftTests {
             let otherDetails = try await client.inspectImage(other)
             #expect(details.differences(from: moved, image: otherDetails).map(\.field).contains("image"))
             #expect(details.differences(from: moved, image: otherDetails).map(\.field).contains("imageID"))
+        }
+    }
+}
+
+@Suite("Container drift with an image health check", .timeLimit(.minutes(2)))
+struct ContainerDriftHealthcheckTests {
+    @Test("fields a desired health check leaves open are filled from the image's and are not drift")
+    func mergedHealthcheck() async throws {
+        try await DockerTestSupport.withResources { client, resources in
+            let image = "\(TestImages.uniqueName("shipshape-test-hc")):1"
+            await resources.image(image)
+            try await TestImages.build(
+                image,
+                changes: [#"CMD ["/bin/sleep","300"]"#, #"HEALTHCHECK --interval=7s --retries=4 CMD ["/bin/true"]"#])
+            let imageDetails = try #require(try await client.inspectImage(image))
+            #expect(
+                imageDetails.defaults.healthcheck
+                    == Healthcheck(test: ["CMD", "/bin/true"], interval: .seconds(7), retries: 4))
+
+            let partial = ContainerSpec(image: image, healthcheck: .shell("true", timeout: .seconds(3)))
+            let partialID = try await client.createContainer(
+                name: TestImages.uniqueName("shipshape-test-hc"), spec: partial)
+            await resources.container(partialID)
+            let partialDetails = try await client.inspectContainer(partialID)
+            #expect(
+                partialDetails.spec.healthcheck
+                    == Healthcheck(
+                        test: ["CMD-SHELL", "true"], interval: .seconds(7), timeout: .seconds(3), retries: 4))
+            #expect(partialDetails.differences(from: partial, image: imageDetails) == [])
+            #expect(partialDetails.differences(from: partial) == [])
+
+            let inherited = ContainerSpec(image: image)
+            let inheritedID = try await client.createContainer(
+                name: TestImages.uniqueName("shipshape-test-hc"), spec: inherited)
+            await resources.container(inheritedID)
+            let inheritedDetails = try await client.inspectContainer(inheritedID)
+            #expect(inheritedDetails.differences(from: inherited, image: imageDetails) == [])
+            // The container with the partial check is not the one the image's check describes.
+            #expect(partialDetails.differences(from: inherited, image: imageDetails).map(\.field) == ["healthcheck"])
+            // A disabled check is a difference from the image's.
+            let disabled = ContainerSpec(image: image, healthcheck: Healthcheck(test: ["NONE"]))
+            #expect(inheritedDetails.differences(from: disabled, image: imageDetails).map(\.field) == ["healthcheck"])
         }
     }
 }

@@ -32,7 +32,8 @@ enum DockerTestSupport {
     static var client: DockerClient { DockerClient(logger: logger) }
 
     /// Runs `body`, then removes every container and image it registered, even when it threw.
-    static func withResources<T: Sendable>(_ body: (DockerClient, DockerResources) async throws -> T) async throws -> T {
+    static func withResources<T: Sendable>(_ body: (DockerClient, DockerResources) async throws -> T) async throws -> T
+    {
         let client = client
         let resources = DockerResources()
         do {

@@ -29,7 +29,9 @@ struct DockerClientContainerTests {
                 image: image,
                 env: ["GREETING=hello"],
                 labels: [label.key: label.value, "io.shipshape.service": "api"],
-                publishedPorts: [PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)],
+                publishedPorts: [
+                    PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)
+                ],
                 restartPolicy: .unlessStopped)
             let id = try await client.createContainer(name: name, spec: spec)
             await resources.container(id)
@@ -47,7 +49,10 @@ struct DockerClientContainerTests {
             #expect(summary.image == image)
             #expect(summary.isRunning)
             #expect(summary.labels["io.shipshape.service"] == "api")
-            #expect(summary.publishedPorts == [PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)])
+            #expect(
+                summary.publishedPorts == [
+                    PublishedPort(containerPort: ContainerPort(8080), hostIP: "127.0.0.1", hostPort: hostPort)
+                ])
 
             let details = try await client.inspectContainer(name)
             #expect(details.id == id)
@@ -84,15 +89,18 @@ struct DockerClientContainerTests {
             for service in ["a", "b"] {
                 let id = try await client.createContainer(
                     name: TestImages.uniqueName("shipshape-test-\(service)"),
-                    spec: ContainerSpec(image: image, labels: ["io.shipshape.run": run, "io.shipshape.service": service]))
+                    spec: ContainerSpec(
+                        image: image, labels: ["io.shipshape.run": run, "io.shipshape.service": service]))
                 await resources.container(id)
                 ids[service] = id
             }
             let both = try await client.listContainers(all: true, labels: ["io.shipshape.run": run])
             #expect(Set(both.map(\.id)) == Set(ids.values))
-            let onlyB = try await client.listContainers(all: true, labels: ["io.shipshape.run": run, "io.shipshape.service": "b"])
+            let onlyB = try await client.listContainers(
+                all: true, labels: ["io.shipshape.run": run, "io.shipshape.service": "b"])
             #expect(onlyB.map(\.id) == [ids["b"]])
-            let anyValue = try await client.listContainers(all: true, labels: ["io.shipshape.run": run, "io.shipshape.service": ""])
+            let anyValue = try await client.listContainers(
+                all: true, labels: ["io.shipshape.run": run, "io.shipshape.service": ""])
             #expect(anyValue.count == 2)
             #expect(try await client.listContainers(all: false, labels: ["io.shipshape.run": run]).isEmpty)
         }
@@ -141,5 +149,36 @@ struct DockerClientContainerTests {
             try await client.listContainers(all: true, labels: [:])
         }
         #expect(listError?.code == .daemonUnreachable)
+    }
+}
+
+@Suite("DockerClient with a stale socket")
+struct DockerClientStaleSocketTests {
+    @Test("a socket file nobody accepts on fails at once as daemonUnreachable")
+    func refusedSocket() async throws {
+        let directory = try TemporaryDirectory(prefix: "shipshape-stale")
+        defer { directory.remove() }
+        let path = directory.appending("docker.sock")
+        // A bound but never listening unix socket: connecting is refused, as after a dockerd crash.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        #expect(bound == 0)
+        let client = DockerClient(socketPath: path, logger: DockerTestSupport.logger)
+        let started = ContinuousClock.now
+        let error = await #expect(throws: DockerError.self) { try await client.ping() }
+        #expect(error?.code == .daemonUnreachable)
+        #expect(error?.description.contains(path) == true)
+        #expect(ContinuousClock.now - started < .seconds(10), "a refused socket must not wait for the request deadline")
     }
 }

@@ -53,6 +53,7 @@ struct InputScreen {
                 }
             }
 
+            var deepestFlow = flowDepth
             var previous: Unicode.Scalar = " "
             var lastSignificant: Unicode.Scalar = " "
             var index = column
@@ -83,7 +84,10 @@ struct InputScreen {
                     case "'" where atTokenStart:
                         inSingle = true
                     case "[", "{":
-                        if atTokenStart { flowDepth += 1 }
+                        if atTokenStart {
+                            flowDepth += 1
+                            deepestFlow = max(deepestFlow, flowDepth)
+                        }
                     case "]", "}":
                         if flowDepth > 0 {
                             flowDepth -= 1
@@ -123,7 +127,7 @@ struct InputScreen {
                 blockScalarIndent = indent
             }
 
-            let depth = indentStack.count + dashes + flowDepth
+            let depth = indentStack.count + dashes + deepestFlow
             if depth > limits.maxDepth {
                 return Finding(
                     message: "nesting deeper than \(limits.maxDepth) levels",

@@ -17,6 +17,7 @@ extension SpecDecoder {
             knownGroups = Set(entries.map(\.key))
         }
         if let secrets = fields["secrets"] {
+            secretNames = Set(secrets.entries?.map(\.key) ?? [])
             for entry in namedEntries(secrets, "secrets") {
                 guard NameSyntax.isResourceName(entry.key) else {
                     error("secret name '\(entry.key)' is invalid", at: entry.keyLocation, hint: Self.nameHint)

@@ -11,7 +11,7 @@ struct DocumentHeader {
     var kind: DocumentKind
     var name: String?
     var spec: ManifestNode?
-    var location: SourceLocation
+    var location: ManifestLocation
 }
 
 extension SpecDecoder {

@@ -31,7 +31,7 @@ extension SpecDecoder {
     }
 
     /// Decodes one entry of `databases:`.
-    mutating func database(named name: String, _ node: ManifestNode, keyLocation: SourceLocation) -> Database? {
+    mutating func database(named name: String, _ node: ManifestNode, keyLocation: ManifestLocation) -> Database? {
         let path = "databases.\(name)"
         guard let fields = fields(node, path, allowed: ManifestKeys.database) else { return nil }
         let errorsBefore = errorCount

@@ -1,6 +1,6 @@
 extension SpecDecoder {
     /// Decodes a merged `spec:` node, then runs the checks that span resources.
-    mutating func environmentSpec(_ node: ManifestNode?, at location: SourceLocation) -> EnvironmentSpec {
+    mutating func environmentSpec(_ node: ManifestNode?, at location: ManifestLocation) -> EnvironmentSpec {
         var spec = EnvironmentSpec()
         guard let node else { return spec }
         guard let fields = fields(node, "spec", allowed: ManifestKeys.spec) else { return spec }

@@ -19,17 +19,17 @@ struct SpecDecoder {
         self.options = options
     }
 
-    mutating func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
+    mutating func error(_ message: String, at location: ManifestLocation, hint: String? = nil) {
         errorCount += 1
         diagnostics.append(Diagnostic(.error, message, at: location, hint: hint))
     }
 
-    mutating func warning(_ message: String, at location: SourceLocation, hint: String? = nil) {
+    mutating func warning(_ message: String, at location: ManifestLocation, hint: String? = nil) {
         diagnostics.append(Diagnostic(.warning, message, at: location, hint: hint))
     }
 
     /// A warning, or an error under `ManifestOptions(strict: true)`.
-    mutating func risk(_ message: String, at location: SourceLocation, hint: String? = nil) {
+    mutating func risk(_ message: String, at location: ManifestLocation, hint: String? = nil) {
         if options.strict { errorCount += 1 }
         diagnostics.append(Diagnostic(options.strict ? .error : .warning, message, at: location, hint: hint))
     }

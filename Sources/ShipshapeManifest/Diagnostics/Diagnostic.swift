@@ -56,7 +56,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 extension Diagnostic {
-    init(_ severity: Severity, _ message: String, at location: SourceLocation, hint: String? = nil) {
+    init(_ severity: Severity, _ message: String, at location: ManifestLocation, hint: String? = nil) {
         self.init(
             severity: severity,
             file: location.file,

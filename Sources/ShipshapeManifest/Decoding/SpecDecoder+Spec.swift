@@ -80,7 +80,11 @@ extension SpecDecoder {
     /// cannot both run on this host.
     private mutating func checkHostPorts(_ fields: Fields) {
         guard let services = fields["services"]?.entries else { return }
-        var bound: [(key: PortKey, owner: String)] = []
+        struct PortKey: Hashable {
+            var port: Int
+            var transport: PortMapping.TransportProtocol
+        }
+        var bound: [PortKey: [(hostIP: String?, owner: String)]] = [:]
         for entry in services {
             guard let serviceFields = entry.value.entries,
                 let runtime = serviceFields.first(where: { $0.key == "runtime" })?.value,
@@ -89,26 +93,19 @@ extension SpecDecoder {
             else { continue }
             for item in items {
                 guard case .scalar(let scalar) = item.content, case .success(let mapping) = PortSyntax.parse(scalar.text) else { continue }
-                let key = PortKey(hostIP: mapping.hostIP, port: mapping.hostPort, transport: mapping.protocol)
-                if let clash = bound.first(where: { $0.key.overlaps(key) && $0.owner != entry.key }) {
+                let key = PortKey(port: mapping.hostPort, transport: mapping.protocol)
+                let clash = bound[key]?.first { other in
+                    other.owner != entry.key && (other.hostIP == nil || mapping.hostIP == nil || other.hostIP == mapping.hostIP)
+                }
+                if let clash {
                     error(
                         "services.\(entry.key) publishes host port \(mapping.hostPort)/\(mapping.protocol.rawValue), which services.\(clash.owner) already publishes",
                         at: item.location,
                         hint: "give each service its own host port"
                     )
                 }
-                bound.append((key, entry.key))
+                bound[key, default: []].append((mapping.hostIP, entry.key))
             }
-        }
-    }
-
-    private struct PortKey {
-        var hostIP: String?
-        var port: Int
-        var transport: PortMapping.TransportProtocol
-
-        func overlaps(_ other: PortKey) -> Bool {
-            port == other.port && transport == other.transport && (hostIP == nil || other.hostIP == nil || hostIP == other.hostIP)
         }
     }
 

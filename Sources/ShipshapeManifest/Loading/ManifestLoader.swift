@@ -65,7 +65,10 @@ public enum ManifestLoader {
             perEnvironment[name, default: []] += decoder.diagnostics
             let blocking = shared + (perEnvironment[name] ?? [])
             if !blocking.containsError {
-                environments[name] = Environment(name: name, spec: decoded)
+                let labels = documents.reduce(into: [String: String]()) { labels, document in
+                    labels.merge(document.header.labels) { _, later in later }
+                }
+                environments[name] = Environment(name: name, labels: labels, spec: decoded)
             }
         }
         return ManifestBundle(

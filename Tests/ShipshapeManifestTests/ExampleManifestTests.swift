@@ -58,6 +58,7 @@ struct ExampleManifestTests {
     func prodCoversEveryKind() throws {
         let bundle = try ManifestLoader.load(directory: TestSources.manifestsDirectory)
         let prod = try #require(bundle.environments["prod"])
+        #expect(prod.labels == ["team": "community", "tier": "production"])
         let api = try #require(prod.spec.services["api"])
         #expect(api.runtime == .ecs)
         #expect(api.image.registry == "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com")

@@ -98,3 +98,28 @@ struct OverlayTests {
         #expect(bundle.diagnostics(for: "prod").map(\.message) == ["services.api.runtime 'podman' is not one of: docker, ecs"])
     }
 }
+
+@Suite("Overlay fixtures")
+struct OverlayFixtureTests {
+    @Test("an overlay that fixes or removes a bad base value makes its environment valid; others stay blocked")
+    func overlayOrigin() throws {
+        let bundle = try ManifestLoader.load(directory: TestSources.fixturesDirectory + "/overlay-origin")
+        #expect(bundle.environmentNames == ["dev", "staging"])
+        #expect(bundle.diagnostics(for: "dev") == [])
+        let api = try #require(bundle.environments["dev"]?.spec.services["api"])
+        #expect(api.env == ["JAVA_OPTS": "-Xmx512m"])
+        #expect(api.health?.timeout == .seconds(30))
+        #expect(bundle.environments["staging"] == nil)
+        #expect(bundle.diagnostics(for: "staging").map(\.file) == ["base.yaml", "base.yaml", "staging.yaml"])
+    }
+
+    @Test("an environment split over files in its own folder merges in path order")
+    func folderEnvironment() throws {
+        let bundle = try ManifestLoader.load(directory: TestSources.fixturesDirectory + "/valid-folder-environment")
+        let staging = try #require(bundle.environments["staging"])
+        #expect(staging.spec.region == "us-east-1")
+        #expect(staging.spec.services["api"]?.image.tag == "1.0.1")
+        #expect(staging.spec.securityGroups["web"]?.description == "staging web")
+        #expect(staging.spec.policy.maxChanges == 5)
+    }
+}

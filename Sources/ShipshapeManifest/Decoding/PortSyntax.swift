@@ -47,6 +47,14 @@ enum PortSyntax {
                 PortMapping(hostPort: $0.0, containerPort: $0.1, protocol: transport)
             }
         case 2:
+            if IPAddress.isIPv4(String(parts[0])) {
+                return .failure(
+                    Problem(
+                        reason: "it gives an address and a single port",
+                        hint: "write address:hostPort:containerPort, such as \(parts[0]):\(parts[1]):\(parts[1])"
+                    )
+                )
+            }
             return ports(host: parts[0], container: parts[1]).map {
                 PortMapping(hostPort: $0.0, containerPort: $0.1, protocol: transport)
             }

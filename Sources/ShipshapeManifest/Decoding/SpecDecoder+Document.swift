@@ -10,8 +10,9 @@ enum DocumentKind: String, CaseIterable {
 struct DocumentHeader {
     var kind: DocumentKind
     var name: String?
+    var labels: [String: String]
     var spec: ManifestNode?
-    var location: SourceLocation
+    var location: ManifestLocation
 }
 
 extension SpecDecoder {
@@ -34,6 +35,7 @@ extension SpecDecoder {
         }
         guard let kind = choice(kindNode, "kind", as: DocumentKind.self) else { return nil }
         var name: String?
+        var labels: [String: String] = [:]
         if let metadata = fields["metadata"], let meta = self.fields(metadata, "metadata", allowed: ManifestKeys.metadata) {
             if let nameNode = meta["name"], let value = string(nameNode, "metadata.name") {
                 if NameSyntax.isEnvironmentName(value) {
@@ -47,13 +49,13 @@ extension SpecDecoder {
                     usable = false
                 }
             }
-            if let labels = meta["labels"] { _ = stringMap(labels, "metadata.labels") }
+            if let node = meta["labels"], let map = stringMap(node, "metadata.labels") { labels = map }
         }
         if kind == .environment, name == nil, usable {
             error("an Environment needs metadata.name", at: root.location, hint: "add metadata: { name: dev }")
             usable = false
         }
         guard usable else { return nil }
-        return DocumentHeader(kind: kind, name: name, spec: fields["spec"], location: root.location)
+        return DocumentHeader(kind: kind, name: name, labels: labels, spec: fields["spec"], location: root.location)
     }
 }

@@ -31,7 +31,7 @@ extension SpecDecoder {
     }
 
     /// Decodes one entry of `databases:`.
-    mutating func database(named name: String, _ node: ManifestNode, keyLocation: SourceLocation) -> Database? {
+    mutating func database(named name: String, _ node: ManifestNode, keyLocation: ManifestLocation) -> Database? {
         let path = "databases.\(name)"
         guard let fields = fields(node, path, allowed: ManifestKeys.database) else { return nil }
         let errorsBefore = errorCount
@@ -250,7 +250,7 @@ extension SpecDecoder {
         guard let text = string(node, path) else { return nil }
         guard AWSIDSyntax.isID(text, prefix: prefix) else {
             error(
-                "\(path) '\(text)' is not a \(prefix) id",
+                "\(path) '\(text)' is not a valid \(AWSIDSyntax.kindName(prefix)) id",
                 at: node.location,
                 hint: "AWS ids look like \(prefix)-0123456789abcdef0 (8 or 17 hex digits)"
             )
@@ -283,7 +283,8 @@ extension SpecDecoder {
                 at: node.location,
                 hint: known.isEmpty
                     ? "define it under securityGroups:"
-                    : Self.suggestion(for: name, among: known)
+                    : Self.nearMatch(for: name, among: known).map { "did you mean '\($0)'?" }
+                        ?? "defined security groups: \(known.joined(separator: ", "))"
             )
             return nil
         }
@@ -322,7 +323,7 @@ extension SpecDecoder {
             if let idPrefix {
                 guard AWSIDSyntax.isID(id, prefix: idPrefix) else {
                     error(
-                        "\(fields.path("id")) '\(id)' is not a \(idPrefix) id",
+                        "\(fields.path("id")) '\(id)' is not a valid \(AWSIDSyntax.kindName(idPrefix)) id",
                         at: idNode.location,
                         hint: "AWS ids look like \(idPrefix)-0123456789abcdef0"
                     )

@@ -168,13 +168,16 @@ extension SpecDecoder {
             return secretReference(text, node, path)
         }
         if let declared = declaredSecrets[text] { return declared }
+        // Declared but invalid: its own diagnostic already blocks the environment.
+        if secretNames.contains(text) { return nil }
         let known = declaredSecrets.keys.sorted()
         error(
             "\(path) refers to secret '\(text)', which is not declared in spec.secrets",
             at: node.location,
             hint: known.isEmpty
                 ? "write a reference (ssm:/path or secretsmanager:name) or declare it under spec.secrets"
-                : Self.suggestion(for: text, among: known)
+                : Self.nearMatch(for: text, among: known).map { "did you mean '\($0)'?" }
+                    ?? "declared secrets: \(known.joined(separator: ", "))"
         )
         return nil
     }
@@ -293,7 +296,7 @@ extension SpecDecoder {
             strategy.observe = value
         }
         if let node = fields["probe"] { strategy.probe = healthCheck(node, fields.path("probe")) }
-        if runtime == .ecs, strategy.kind != .rolling, strategy.targetGroupArn == nil, fields.has("type") {
+        if runtime == .ecs, strategy.kind != .rolling, !fields.has("targetGroupArn"), fields.has("type") {
             error(
                 "\(path) is a \(strategy.kind.rawValue) rollout on ECS but has no targetGroupArn",
                 at: node.location,
@@ -336,7 +339,11 @@ extension SpecDecoder {
             case "unlessStopped": return .unlessStopped
             case "onFailure": return .onFailure(maxRetries: maxRetries)
             default:
-                error("\(path) '\(text)' is not one of: \(names.joined(separator: ", "))", at: at.location, hint: Self.suggestion(for: text, among: names))
+                error(
+                    "\(path) '\(text)' is not one of: \(names.joined(separator: ", "))",
+                    at: at.location,
+                    hint: Self.nearMatch(for: text, among: names).map { "did you mean '\($0)'?" }
+                )
                 return nil
             }
         }

@@ -1,6 +1,6 @@
 extension SpecDecoder {
     /// Decodes a merged `spec:` node, then runs the checks that span resources.
-    mutating func environmentSpec(_ node: ManifestNode?, at location: SourceLocation) -> EnvironmentSpec {
+    mutating func environmentSpec(_ node: ManifestNode?, at location: ManifestLocation) -> EnvironmentSpec {
         var spec = EnvironmentSpec()
         guard let node else { return spec }
         guard let fields = fields(node, "spec", allowed: ManifestKeys.spec) else { return spec }
@@ -17,6 +17,7 @@ extension SpecDecoder {
             knownGroups = Set(entries.map(\.key))
         }
         if let secrets = fields["secrets"] {
+            secretNames = Set(secrets.entries?.map(\.key) ?? [])
             for entry in namedEntries(secrets, "secrets") {
                 guard NameSyntax.isResourceName(entry.key) else {
                     error("secret name '\(entry.key)' is invalid", at: entry.keyLocation, hint: Self.nameHint)
@@ -79,7 +80,11 @@ extension SpecDecoder {
     /// cannot both run on this host.
     private mutating func checkHostPorts(_ fields: Fields) {
         guard let services = fields["services"]?.entries else { return }
-        var bound: [(key: PortKey, owner: String)] = []
+        struct PortKey: Hashable {
+            var port: Int
+            var transport: PortMapping.TransportProtocol
+        }
+        var bound: [PortKey: [(hostIP: String?, owner: String)]] = [:]
         for entry in services {
             guard let serviceFields = entry.value.entries,
                 let runtime = serviceFields.first(where: { $0.key == "runtime" })?.value,
@@ -88,26 +93,19 @@ extension SpecDecoder {
             else { continue }
             for item in items {
                 guard case .scalar(let scalar) = item.content, case .success(let mapping) = PortSyntax.parse(scalar.text) else { continue }
-                let key = PortKey(hostIP: mapping.hostIP, port: mapping.hostPort, transport: mapping.protocol)
-                if let clash = bound.first(where: { $0.key.overlaps(key) && $0.owner != entry.key }) {
+                let key = PortKey(port: mapping.hostPort, transport: mapping.protocol)
+                let clash = bound[key]?.first { other in
+                    other.owner != entry.key && (other.hostIP == nil || mapping.hostIP == nil || other.hostIP == mapping.hostIP)
+                }
+                if let clash {
                     error(
                         "services.\(entry.key) publishes host port \(mapping.hostPort)/\(mapping.protocol.rawValue), which services.\(clash.owner) already publishes",
                         at: item.location,
                         hint: "give each service its own host port"
                     )
                 }
-                bound.append((key, entry.key))
+                bound[key, default: []].append((mapping.hostIP, entry.key))
             }
-        }
-    }
-
-    private struct PortKey {
-        var hostIP: String?
-        var port: Int
-        var transport: PortMapping.TransportProtocol
-
-        func overlaps(_ other: PortKey) -> Bool {
-            port == other.port && transport == other.transport && (hostIP == nil || other.hostIP == nil || hostIP == other.hostIP)
         }
     }
 

@@ -10,6 +10,8 @@ struct SpecDecoder {
     let options: ManifestOptions
     /// Names under `securityGroups:` of the environment being decoded.
     var knownGroups: Set<String> = []
+    /// Every name under `secrets:` of the environment being decoded, valid or not.
+    var secretNames: Set<String> = []
     /// Valid entries of `secrets:` of the environment being decoded.
     var declaredSecrets: [String: SecretReference] = [:]
 
@@ -17,17 +19,17 @@ struct SpecDecoder {
         self.options = options
     }
 
-    mutating func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
+    mutating func error(_ message: String, at location: ManifestLocation, hint: String? = nil) {
         errorCount += 1
         diagnostics.append(Diagnostic(.error, message, at: location, hint: hint))
     }
 
-    mutating func warning(_ message: String, at location: SourceLocation, hint: String? = nil) {
+    mutating func warning(_ message: String, at location: ManifestLocation, hint: String? = nil) {
         diagnostics.append(Diagnostic(.warning, message, at: location, hint: hint))
     }
 
     /// A warning, or an error under `ManifestOptions(strict: true)`.
-    mutating func risk(_ message: String, at location: SourceLocation, hint: String? = nil) {
+    mutating func risk(_ message: String, at location: ManifestLocation, hint: String? = nil) {
         if options.strict { errorCount += 1 }
         diagnostics.append(Diagnostic(options.strict ? .error : .warning, message, at: location, hint: hint))
     }
@@ -48,7 +50,8 @@ struct SpecDecoder {
                 error(
                     "unknown key '\(entry.key)' in \(path)",
                     at: entry.keyLocation,
-                    hint: Self.suggestion(for: entry.key, among: allowed)
+                    hint: Self.nearMatch(for: entry.key, among: allowed).map { "did you mean '\($0)'?" }
+                        ?? "allowed: \(allowed.joined(separator: ", "))"
                 )
             }
         }
@@ -161,7 +164,7 @@ struct SpecDecoder {
             error(
                 "\(path) '\(text)' is not one of: \(choices.joined(separator: ", "))",
                 at: node.location,
-                hint: Self.suggestion(for: text, among: choices)
+                hint: Self.nearMatch(for: text, among: choices).map { "did you mean '\($0)'?" }
             )
             return nil
         }
@@ -202,13 +205,17 @@ struct SpecDecoder {
 
     // MARK: Hints
 
-    /// "did you mean 'replicas'?" for a near miss, else the list of allowed keys.
+    /// "did you mean 'replicas'?" for a near miss, else the list of allowed names.
     static func suggestion(for key: String, among allowed: [String]) -> String {
+        nearMatch(for: key, among: allowed).map { "did you mean '\($0)'?" } ?? "allowed: \(allowed.joined(separator: ", "))"
+    }
+
+    /// The allowed name closest to `key`, when it is a plausible typo (case-insensitive edit
+    /// distance of at most a third of the length, between 1 and 3).
+    static func nearMatch(for key: String, among allowed: [String]) -> String? {
         let scored = allowed.map { ($0, editDistance(key.lowercased(), $0.lowercased())) }
-        if let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, min(3, key.count / 3)) {
-            return "did you mean '\(best.0)'?"
-        }
-        return "allowed: \(allowed.joined(separator: ", "))"
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, min(3, key.count / 3)) else { return nil }
+        return best.0
     }
 
     static func editDistance(_ lhs: String, _ rhs: String) -> Int {

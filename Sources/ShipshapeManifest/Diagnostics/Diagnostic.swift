@@ -5,9 +5,12 @@
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// How bad a problem is. An environment with any `.error` is not applied; warnings are reported only.
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+        /// The environment is not applied.
         case error
+        /// Reported only.
         case warning
 
+        /// Errors sort before warnings.
         public static func < (lhs: Severity, rhs: Severity) -> Bool {
             lhs == .error && rhs == .warning
         }
@@ -56,7 +59,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 extension Diagnostic {
-    init(_ severity: Severity, _ message: String, at location: SourceLocation, hint: String? = nil) {
+    init(_ severity: Severity, _ message: String, at location: ManifestLocation, hint: String? = nil) {
         self.init(
             severity: severity,
             file: location.file,

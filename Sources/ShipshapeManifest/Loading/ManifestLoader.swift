@@ -36,7 +36,7 @@ public enum ManifestLoader {
             }
         }
 
-        let baseSpec = baseSpecs.dropFirst().reduce(baseSpecs.first) { merged, next in
+        let baseSpec = baseSpecs.dropFirst().reduce(baseSpecs.first?.withoutNullEntries()) { merged, next in
             merged.map { ManifestNode.overlay($0, with: next) }
         }
 
@@ -55,16 +55,20 @@ public enum ManifestLoader {
                     }
                 }
             }
+            // Every document is overlaid, even without a base, so `key: null` means "unset" everywhere.
             var spec = baseSpec
             for document in documents {
                 guard let next = document.header.spec else { continue }
-                spec = spec.map { ManifestNode.overlay($0, with: next) } ?? next
+                spec = ManifestNode.overlay(spec ?? ManifestNode(content: .mapping([]), location: next.location), with: next)
             }
             let decoded = decoder.environmentSpec(spec, at: documents[0].header.location)
             perEnvironment[name, default: []] += decoder.diagnostics
             let blocking = shared + (perEnvironment[name] ?? [])
             if !blocking.containsError {
-                environments[name] = Environment(name: name, spec: decoded)
+                let labels = documents.reduce(into: [String: String]()) { labels, document in
+                    labels.merge(document.header.labels) { _, later in later }
+                }
+                environments[name] = Environment(name: name, labels: labels, spec: decoded)
             }
         }
         return ManifestBundle(

@@ -2,7 +2,7 @@
 /// policy maintenance windows: `*`, numbers, ranges `a-b`, steps `*/n` and `a-b/n`, lists `a,b`,
 /// and names (`jan`…`dec`, `sun`…`sat`; day-of-week 0 and 7 are Sunday).
 public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
-    /// The expression as written.
+    /// The expression, fields separated by single spaces.
     public var expression: String
     /// Matching minutes 0–59.
     public var minutes: Set<Int>
@@ -32,7 +32,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses an expression; returns the problem when it is invalid.
-    static func parse(_ expression: String) -> Result<CronSchedule, CronError> {
+    public static func parse(_ expression: String) -> Result<CronSchedule, CronError> {
         let fields = expression.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard fields.count == 5 else {
             return .failure(CronError(reason: "expected 5 fields (minute hour day-of-month month day-of-week), found \(fields.count)"))
@@ -63,8 +63,10 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    struct CronError: Error {
-        var reason: String
+    /// Why an expression is not a valid schedule.
+    public struct CronError: Error, Sendable, Hashable {
+        /// What is wrong, naming the field.
+        public var reason: String
     }
 
     private static func field(_ text: Substring, _ name: String, _ range: ClosedRange<Int>, names: [String: Int]) throws(CronError)

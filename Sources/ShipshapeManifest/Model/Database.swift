@@ -2,10 +2,15 @@
 public struct Database: Sendable, Hashable {
     /// DB engines the format accepts.
     public enum Engine: String, Sendable, Hashable, CaseIterable {
+        /// PostgreSQL.
         case postgres
+        /// MySQL.
         case mysql
+        /// MariaDB.
         case mariadb
+        /// Aurora PostgreSQL.
         case auroraPostgresql = "aurora-postgresql"
+        /// Aurora MySQL.
         case auroraMysql = "aurora-mysql"
     }
 

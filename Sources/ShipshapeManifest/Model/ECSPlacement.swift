@@ -2,7 +2,9 @@
 public struct ECSPlacement: Sendable, Hashable {
     /// ECS launch type.
     public enum LaunchType: String, Sendable, Hashable, CaseIterable {
+        /// AWS Fargate.
         case fargate = "FARGATE"
+        /// EC2 container instances of the cluster.
         case ec2 = "EC2"
     }
 

@@ -3,7 +3,9 @@
 public struct PortMapping: Sendable, Hashable, CustomStringConvertible {
     /// Transport protocol of a published port.
     public enum TransportProtocol: String, Sendable, Hashable, CaseIterable {
+        /// TCP.
         case tcp
+        /// UDP.
         case udp
     }
 

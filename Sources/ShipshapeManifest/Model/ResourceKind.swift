@@ -1,7 +1,11 @@
 /// The kinds of resources an environment declares.
 public enum ResourceKind: String, Sendable, Hashable, CaseIterable {
+    /// `services:`
     case services
+    /// `instances:`
     case instances
+    /// `databases:`
     case databases
+    /// `securityGroups:`
     case securityGroups
 }

@@ -2,9 +2,13 @@
 public struct SecurityGroupRule: Sendable, Hashable {
     /// IP protocol of a rule.
     public enum IPProtocol: String, Sendable, Hashable, CaseIterable {
+        /// TCP, with a port range.
         case tcp
+        /// UDP, with a port range.
         case udp
+        /// ICMP, every type.
         case icmp
+        /// Every protocol and port.
         case all
     }
 

@@ -3,7 +3,9 @@
 public struct VolumeMount: Sendable, Hashable, CustomStringConvertible {
     /// Named volume or host path.
     public enum Source: Sendable, Hashable {
+        /// A Docker named volume.
         case named(String)
+        /// A path on the host (bind mount).
         case hostPath(String)
     }
 

@@ -4,8 +4,17 @@ public struct WeeklyWindow: Sendable, Hashable, CustomStringConvertible {
     public struct Point: Sendable, Hashable {
         /// 0 = Monday … 6 = Sunday.
         public var weekday: Int
+        /// 0–23.
         public var hour: Int
+        /// 0–59.
         public var minute: Int
+
+        /// Creates a point; values are not checked.
+        public init(weekday: Int, hour: Int, minute: Int) {
+            self.weekday = weekday
+            self.hour = hour
+            self.minute = minute
+        }
 
         /// Minutes since Monday 00:00.
         public var minuteOfWeek: Int { weekday * 1440 + hour * 60 + minute }
@@ -13,8 +22,16 @@ public struct WeeklyWindow: Sendable, Hashable, CustomStringConvertible {
 
     static let dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
+    /// Start of the window.
     public var start: Point
+    /// End of the window (before `start` in the week when the window wraps from Sunday to Monday).
     public var end: Point
+
+    /// Creates a window.
+    public init(start: Point, end: Point) {
+        self.start = start
+        self.end = end
+    }
 
     /// Length of the window (it may wrap from Sunday to Monday).
     public var duration: Duration {
@@ -30,8 +47,8 @@ public struct WeeklyWindow: Sendable, Hashable, CustomStringConvertible {
         return "\(format(start))-\(format(end))"
     }
 
-    /// Parses `ddd:hh:mm-ddd:hh:mm` (lowercase day names).
-    init?(parsing text: String) {
+    /// Parses `ddd:hh:mm-ddd:hh:mm` (lowercase day names); nil when malformed.
+    public init?(parsing text: String) {
         let halves = text.split(separator: "-", omittingEmptySubsequences: false)
         guard halves.count == 2, let start = Self.point(halves[0]), let end = Self.point(halves[1]) else { return nil }
         self.start = start

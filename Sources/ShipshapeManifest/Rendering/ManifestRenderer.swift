@@ -7,7 +7,7 @@ public enum ManifestRenderer {
         var document: [(String, YAMLValue)] = [
             ("apiVersion", .string(SpecDecoder.apiVersion)),
             ("kind", .string(DocumentKind.environment.rawValue)),
-            ("metadata", .map([("name", .string(environment.name))])),
+            ("metadata", .map([("name", .string(environment.name))] + (environment.labels.isEmpty ? [] : [("labels", stringMap(environment.labels))]))),
         ]
         document.append(("spec", spec(environment.spec)))
         var output = ""

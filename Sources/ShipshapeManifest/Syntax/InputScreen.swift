@@ -5,6 +5,9 @@
 /// estimates the nesting depth and counts alias uses without building anything, and refuses the
 /// shapes that would be expensive. Its depth estimate is an upper bound for the usual layouts
 /// (block indentation, `- ` prefixes, flow brackets), which is what a refusal needs.
+///
+/// It works on UTF-8 bytes: every character it looks for is ASCII, and multi-byte sequences never
+/// contain ASCII bytes. Columns in findings count Unicode scalars, like the parser's.
 struct InputScreen {
     struct Finding: Sendable, Hashable {
         var message: String
@@ -15,7 +18,17 @@ struct InputScreen {
 
     let limits: ManifestLimits
 
+    private static let space = UInt8(ascii: " ")
+    private static let tab = UInt8(ascii: "\t")
+    private static let carriageReturn = UInt8(ascii: "\r")
+    private static let newline = UInt8(ascii: "\n")
+
     func check(_ text: String) -> Finding? {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { check($0) }
+    }
+
+    private func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Finding? {
         var indentStack: [Int] = []
         var flowDepth = 0
         var aliasCount = 0
@@ -24,13 +37,29 @@ struct InputScreen {
         var inSingle = false
         var blockScalarIndent: Int?
         var lineNumber = 0
+        var lineStart = 0
 
-        for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+        func column(_ lineStart: Int, _ index: Int) -> Int {
+            // Unicode scalars before `index` on the line, plus one: count non-continuation bytes.
+            var count = 1
+            var position = lineStart
+            while position < index {
+                if bytes[position] & 0xC0 != 0x80 { count += 1 }
+                position += 1
+            }
+            return count
+        }
+
+        while lineStart <= bytes.count {
             lineNumber += 1
-            let line = Array(rawLine)
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != Self.newline { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+
             var indent = 0
-            while indent < line.count, line[indent] == " " { indent += 1 }
-            let blank = indent == line.count || line[indent] == "#" || line[indent] == "\r"
+            while lineStart + indent < lineEnd, bytes[lineStart + indent] == Self.space { indent += 1 }
+            let first = lineStart + indent
+            let blank = first == lineEnd || bytes[first] == UInt8(ascii: "#") || bytes[first] == Self.carriageReturn
             if let scalarIndent = blockScalarIndent {
                 if blank || indent > scalarIndent { continue }
                 blockScalarIndent = nil
@@ -38,92 +67,96 @@ struct InputScreen {
             if blank && !inDouble && !inSingle { continue }
 
             var dashes = 0
-            var column = indent
+            var index = first
             if !inDouble && !inSingle && flowDepth == 0 {
-                while let popped = indentStack.last, popped >= indent { _ = popped; indentStack.removeLast() }
+                while let top = indentStack.last, top >= indent { indentStack.removeLast() }
                 indentStack.append(indent)
                 // `- - - value`: each dash opens a sequence level on the same line.
-                while column + 1 < line.count, line[column] == "-", line[column + 1] == " " {
+                while index + 1 < lineEnd, bytes[index] == UInt8(ascii: "-"), bytes[index + 1] == Self.space {
                     dashes += 1
-                    column += 2
-                    while column < line.count, line[column] == " " { column += 1 }
+                    index += 2
+                    while index < lineEnd, bytes[index] == Self.space { index += 1 }
                 }
-                if column < line.count, line[column] == "?", column + 1 == line.count || line[column + 1] == " " {
-                    complexKey = complexKey ?? (lineNumber, column + 1)
+                if index < lineEnd, bytes[index] == UInt8(ascii: "?"), index + 1 == lineEnd || bytes[index + 1] == Self.space {
+                    complexKey = complexKey ?? (lineNumber, column(lineStart, index))
                 }
             }
 
-            var previous: Unicode.Scalar = " "
-            var lastSignificant: Unicode.Scalar = " "
-            var index = column
-            while index < line.count {
-                let character = line[index]
+            var deepestFlow = flowDepth
+            var previous = Self.space
+            var lastSignificant = Self.space
+            while index < lineEnd {
+                let byte = bytes[index]
                 if inDouble {
-                    if character == "\\" {
+                    if byte == UInt8(ascii: "\\") {
                         index += 2
                         continue
                     }
-                    if character == "\"" { inDouble = false }
+                    if byte == UInt8(ascii: "\"") { inDouble = false }
                 } else if inSingle {
-                    if character == "'" {
-                        if index + 1 < line.count, line[index + 1] == "'" {
+                    if byte == UInt8(ascii: "'") {
+                        if index + 1 < lineEnd, bytes[index + 1] == UInt8(ascii: "'") {
                             index += 2
                             continue
                         }
                         inSingle = false
                     }
                 } else {
-                    let atTokenStart = Self.separators.contains(previous)
-                    switch character {
-                    case "#" where previous == " " || previous == "\t":
-                        index = line.count
+                    let atTokenStart = Self.isSeparator(previous)
+                    switch byte {
+                    case UInt8(ascii: "#") where previous == Self.space || previous == Self.tab:
+                        index = lineEnd
                         continue
-                    case "\"" where atTokenStart:
+                    case UInt8(ascii: "\"") where atTokenStart:
                         inDouble = true
-                    case "'" where atTokenStart:
+                    case UInt8(ascii: "'") where atTokenStart:
                         inSingle = true
-                    case "[", "{":
-                        if atTokenStart { flowDepth += 1 }
-                    case "]", "}":
+                    case UInt8(ascii: "["), UInt8(ascii: "{"):
+                        if atTokenStart {
+                            flowDepth += 1
+                            deepestFlow = max(deepestFlow, flowDepth)
+                        }
+                    case UInt8(ascii: "]"), UInt8(ascii: "}"):
                         if flowDepth > 0 {
                             flowDepth -= 1
-                            if Self.followedByKeyIndicator(line, after: index) {
-                                complexKey = complexKey ?? (lineNumber, index + 1)
+                            if Self.followedByKeyIndicator(bytes, after: index, end: lineEnd) {
+                                complexKey = complexKey ?? (lineNumber, column(lineStart, index))
                             }
                         }
-                    case "*" where atTokenStart:
+                    case UInt8(ascii: "*") where atTokenStart:
                         aliasCount += 1
                         if aliasCount > limits.maxAliases {
                             return Finding(
                                 message: "the document uses more than \(limits.maxAliases) aliases",
                                 hint: "write the values out or use fewer anchors; the alias limit bounds expansion",
                                 line: lineNumber,
-                                column: index + 1
+                                column: column(lineStart, index)
                             )
                         }
                         var end = index + 1
-                        while end < line.count, !Self.aliasTerminators.contains(line[end]) { end += 1 }
-                        if Self.followedByKeyIndicator(line, after: end - 1) {
-                            complexKey = complexKey ?? (lineNumber, index + 1)
+                        while end < lineEnd, !Self.endsAlias(bytes[end]) { end += 1 }
+                        if Self.followedByKeyIndicator(bytes, after: end - 1, end: lineEnd) {
+                            complexKey = complexKey ?? (lineNumber, column(lineStart, index))
                         }
                         index = end
-                        previous = "a"
+                        previous = UInt8(ascii: "a")
                         continue
                     default:
                         break
                     }
-                    if character != " " { lastSignificant = character }
+                    if byte != Self.space { lastSignificant = byte }
                 }
-                previous = character
+                previous = byte
                 index += 1
             }
-            if !inDouble && !inSingle && flowDepth == 0, lastSignificant == "|" || lastSignificant == ">"
-                || Self.endsWithBlockScalarHeader(line)
+            if !inDouble && !inSingle && flowDepth == 0,
+                lastSignificant == UInt8(ascii: "|") || lastSignificant == UInt8(ascii: ">")
+                    || Self.endsWithBlockScalarHeader(bytes, start: lineStart, end: lineEnd)
             {
                 blockScalarIndent = indent
             }
 
-            let depth = indentStack.count + dashes + flowDepth
+            let depth = indentStack.count + dashes + deepestFlow
             if depth > limits.maxDepth {
                 return Finding(
                     message: "nesting deeper than \(limits.maxDepth) levels",
@@ -144,23 +177,39 @@ struct InputScreen {
         return nil
     }
 
-    private static let separators: Set<Unicode.Scalar> = [" ", "\t", "[", "{", ",", ":", "-", "?"]
-    private static let aliasTerminators: Set<Unicode.Scalar> = [" ", "\t", ",", "]", "}", "\r"]
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case space, tab, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "-"),
+            UInt8(ascii: "?"):
+            true
+        default:
+            false
+        }
+    }
 
-    private static func followedByKeyIndicator(_ line: [Unicode.Scalar], after index: Int) -> Bool {
+    private static func endsAlias(_ byte: UInt8) -> Bool {
+        switch byte {
+        case space, tab, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), carriageReturn: true
+        default: false
+        }
+    }
+
+    private static func followedByKeyIndicator(_ bytes: UnsafeBufferPointer<UInt8>, after index: Int, end: Int) -> Bool {
         var next = index + 1
-        while next < line.count, line[next] == " " { next += 1 }
-        guard next < line.count, line[next] == ":" else { return false }
-        return next + 1 == line.count || line[next + 1] == " " || line[next + 1] == "\r"
+        while next < end, bytes[next] == space { next += 1 }
+        guard next < end, bytes[next] == UInt8(ascii: ":") else { return false }
+        return next + 1 == end || bytes[next + 1] == space || bytes[next + 1] == carriageReturn
     }
 
     /// `key: |-`, `key: >2`, `- |+`: a block scalar header with indicators at the end of the line.
-    private static func endsWithBlockScalarHeader(_ line: [Unicode.Scalar]) -> Bool {
-        var end = line.count
-        while end > 0, line[end - 1] == " " || line[end - 1] == "\r" { end -= 1 }
-        var index = end
-        while index > 0, "+-0123456789".unicodeScalars.contains(line[index - 1]) { index -= 1 }
-        guard index > 0, line[index - 1] == "|" || line[index - 1] == ">" else { return false }
-        return index - 1 == 0 || line[index - 2] == " "
+    private static func endsWithBlockScalarHeader(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) -> Bool {
+        var last = end
+        while last > start, bytes[last - 1] == space || bytes[last - 1] == carriageReturn { last -= 1 }
+        var index = last
+        while index > start, bytes[index - 1] == UInt8(ascii: "+") || bytes[index - 1] == UInt8(ascii: "-") || bytes[index - 1].isASCIIDigit {
+            index -= 1
+        }
+        guard index > start, bytes[index - 1] == UInt8(ascii: "|") || bytes[index - 1] == UInt8(ascii: ">") else { return false }
+        return index - 1 == start || bytes[index - 2] == space
     }
 }

@@ -20,12 +20,12 @@ struct ManifestNode: Sendable, Hashable {
     /// One `key: value` pair of a mapping.
     struct Entry: Sendable, Hashable {
         var key: String
-        var keyLocation: SourceLocation
+        var keyLocation: ManifestLocation
         var value: ManifestNode
     }
 
     var content: Content
-    var location: SourceLocation
+    var location: ManifestLocation
 
     /// What the node is, for "expected a mapping, found a sequence" messages.
     var kindName: String {

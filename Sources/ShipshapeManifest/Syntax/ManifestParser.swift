@@ -88,23 +88,32 @@ struct ManifestParser {
         }
     }
 
+    /// The first C0 control character (other than tab, LF, CR), DEL, U+FFFE or U+FFFF, scanning
+    /// bytes (valid UTF-8 is assumed) and counting columns in Unicode scalars.
     private static func firstControlCharacter(_ text: String) -> (Int, Int, Unicode.Scalar)? {
         var line = 1
-        var column = 1
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
+        var lineStart = 0
+        let bytes = Array(text.utf8)
+        func position(_ index: Int) -> Int {
+            1 + bytes[lineStart..<index].count { $0 & 0xC0 != 0x80 }
+        }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
             case 0x0A:
                 line += 1
-                column = 1
-                continue
+                lineStart = index + 1
             case 0x09, 0x0D:
                 break
-            case 0x00..<0x20, 0x7F, 0xFFFE, 0xFFFF:
-                return (line, column, scalar)
+            case 0x00..<0x20, 0x7F:
+                return (line, position(index), Unicode.Scalar(byte))
+            case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
+                return (line, position(index), bytes[index + 2] == 0xBE ? "\u{FFFE}" : "\u{FFFF}")
             default:
                 break
             }
-            column += 1
+            index += 1
         }
         return nil
     }

@@ -11,7 +11,7 @@ struct NodeConverter {
     struct Failure: Error {
         var message: String
         var hint: String
-        var location: SourceLocation
+        var location: ManifestLocation
     }
 
     let file: String
@@ -29,8 +29,8 @@ struct NodeConverter {
         memo.removeAll()
     }
 
-    private func location(_ mark: Mark?) -> SourceLocation {
-        SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    private func location(_ mark: Mark?) -> ManifestLocation {
+        ManifestLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
     mutating func convert(_ node: Node, depth: Int) throws -> ManifestNode {

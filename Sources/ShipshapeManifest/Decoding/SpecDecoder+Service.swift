@@ -131,13 +131,6 @@ extension SpecDecoder {
                 )
             }
         }
-        if runtime == .docker, replicas > 1, !ports.isEmpty {
-            error(
-                "\(path) runs \(replicas) replicas but publishes fixed host ports; only one container can bind a host port",
-                at: (fields["replicas"] ?? node).location,
-                hint: "use replicas: 1 on this host, or runtime: ecs behind a load balancer"
-            )
-        }
         guard errorCount == errorsBefore, let runtime, let image else { return nil }
         var service = Service(
             name: name,

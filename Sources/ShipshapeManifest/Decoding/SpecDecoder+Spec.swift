@@ -77,7 +77,8 @@ extension SpecDecoder {
     }
 
     /// Two docker services that publish the same host port (on the same or on every address)
-    /// cannot both run on this host.
+    /// cannot both run on this host. A service with `replicas: N` publishes replica `i` on
+    /// `hostPort + i`, so it occupies N consecutive host ports.
     private mutating func checkHostPorts(_ fields: Fields) {
         guard let services = fields["services"]?.entries else { return }
         struct PortKey: Hashable {
@@ -91,20 +92,31 @@ extension SpecDecoder {
                 case .scalar(let runtimeScalar) = runtime.content, runtimeScalar.text == "docker",
                 let ports = serviceFields.first(where: { $0.key == "ports" })?.value, case .sequence(let items) = ports.content
             else { continue }
+            var replicas = 1
+            if let value = serviceFields.first(where: { $0.key == "replicas" })?.value,
+                case .scalar(let scalar) = value.content, let count = Int(scalar.text), (1...1000).contains(count)
+            {
+                replicas = count
+            }
             for item in items {
                 guard case .scalar(let scalar) = item.content, case .success(let mapping) = PortSyntax.parse(scalar.text) else { continue }
-                let key = PortKey(port: mapping.hostPort, transport: mapping.protocol)
-                let clash = bound[key]?.first { other in
-                    other.owner != entry.key && (other.hostIP == nil || mapping.hostIP == nil || other.hostIP == mapping.hostIP)
+                for port in mapping.hostPort..<min(mapping.hostPort + replicas, 65536) {
+                    let key = PortKey(port: port, transport: mapping.protocol)
+                    let clash = bound[key]?.first { other in
+                        other.owner != entry.key && (other.hostIP == nil || mapping.hostIP == nil || other.hostIP == mapping.hostIP)
+                    }
+                    if let clash {
+                        error(
+                            "services.\(entry.key) publishes host port \(port)/\(mapping.protocol.rawValue), which services.\(clash.owner) already publishes",
+                            at: item.location,
+                            hint: replicas > 1
+                                ? "replica i publishes on hostPort + i: leave \(replicas) free host ports from \(mapping.hostPort)"
+                                : "give each service its own host port"
+                        )
+                        break
+                    }
+                    bound[key, default: []].append((mapping.hostIP, entry.key))
                 }
-                if let clash {
-                    error(
-                        "services.\(entry.key) publishes host port \(mapping.hostPort)/\(mapping.protocol.rawValue), which services.\(clash.owner) already publishes",
-                        at: item.location,
-                        hint: "give each service its own host port"
-                    )
-                }
-                bound[key, default: []].append((mapping.hostIP, entry.key))
             }
         }
     }

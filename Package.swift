@@ -131,7 +131,11 @@ let package = Package(
             dependencies: ["ShipshapeManifest"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "ShipshapeAWSTests", dependencies: ["ShipshapeAWS", "ShipshapeTesting"]),
+        .testTarget(
+            name: "ShipshapeAWSTests",
+            dependencies: ["ShipshapeAWS", "ShipshapeTesting"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "ShipshapeDockerTests", dependencies: ["ShipshapeDocker", "ShipshapeTesting"]),
         .testTarget(name: "ShipshapeReconcileTests", dependencies: ["ShipshapeReconcile", "ShipshapeTesting"]),
         .testTarget(

@@ -79,7 +79,8 @@ struct ServiceTests {
             #expect(container?["portMappings"]?.arrayValue?.first?["containerPort"]?.intValue == 8080)
             #expect(next.document["networkMode"]?.stringValue == "bridge")
 
-            let updated = try await ecs.updateService(cluster: "prod", service: "svc-0", taskDefinition: try #require(next.arn))
+            let nextARN = try #require(next.arn)
+            let updated = try await ecs.updateService(cluster: "prod", service: "svc-0", taskDefinition: nextARN)
             #expect(updated.taskDefinition == next.arn)
             let after = try await ecs.describeServices(cluster: "prod", services: ["svc-0"])
             #expect(after.services.first?.taskDefinition == next.arn)

@@ -96,8 +96,8 @@ public final class AWSFaultProxy: Sendable {
             throw HarnessError("the AWS fault proxy could not read its own port")
         }
         self.port = port
-        let task = Task {
-            try? await server.executeThenClose { inbound in
+        let task = Task<Void, Never> {
+            _ = try? await server.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in inbound {
                         group.addTask { await self.serve(connection) }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// moto's standalone server (`moto_server -H 127.0.0.1 -p PORT`) on a free loopback port, for one
 /// test or suite. Every AWS service answers on the same port; `reset()` clears all state.

@@ -19,7 +19,7 @@ public final class BackgroundProcess: Sendable {
     ) throws {
         self.name = name
         logPath = "\(logDirectory)/\(name).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

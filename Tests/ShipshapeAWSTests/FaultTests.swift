@@ -58,7 +58,7 @@ struct FaultTests {
     func exhausted() async throws {
         try await MotoFixture.with(proxy: true) { fixture in
             let proxy = try #require(fixture.proxy)
-            proxy.inject(.throttle(.ec2), times: 10)
+            proxy.inject(.throttle(.ec2), times: 3)
             let error = await #expect(throws: AWSError.self) { try await EC2Client(client: fixture.client).describeVPCs() }
             #expect(error?.code == "RequestLimitExceeded")
             #expect(error?.classification == .throttling)
@@ -67,7 +67,7 @@ struct FaultTests {
             #expect(proxy.calls.count == 3)
 
             proxy.clearRecording()
-            proxy.inject(.status(500), times: 10)
+            proxy.inject(.status(500), times: 3)
             let server = await #expect(throws: AWSError.self) { try await STSClient(client: fixture.client).getCallerIdentity() }
             #expect(server?.classification == .transient)
             #expect(server?.httpStatus == 500)

@@ -85,7 +85,10 @@ public final class MotoServer: Sendable {
     public func aws(_ arguments: [String], environment: [String: String] = [:]) async throws -> String {
         var env = clientEnvironment
         env.merge(environment) { _, new in new }
-        return try await Command.run(["aws", "--output", "json"] + arguments, environment: env).stdout
+        // `--endpoint-url` as well as AWS_ENDPOINT_URL: awscli 1.x ignores the variable for some services (rds).
+        return try await Command.run(
+            ["aws", "--output", "json", "--endpoint-url", endpoint.absoluteString] + arguments, environment: env
+        ).stdout
     }
 
     /// Runs a Python script with boto3 against moto (the same environment as `aws`); returns stdout.

@@ -86,7 +86,7 @@ struct CredentialTests {
             let clock = MutableClock(Date())
             let provider = IMDSCredentialProvider(
                 httpClient: http, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": proxy.endpoint.absoluteString],
-                now: { clock.now })
+                timeout: .seconds(30), now: { clock.now })
             let first = try await provider.credentials(logger: logger)
             #expect(first.accessKeyID == "test-key")
             #expect(first.sessionToken == "test-session-token")
@@ -115,7 +115,7 @@ struct CredentialTests {
                 httpClient: http,
                 environment: [
                     "AWS_EC2_METADATA_SERVICE_ENDPOINT": moto.endpoint.absoluteString, "HOME": "/nonexistent-shipshape",
-                ])
+                ], imdsTimeout: .seconds(30))
             #expect(try await chain.credentials(logger: logger).source == "imds role default-role")
             let none = CredentialChain.default(
                 httpClient: http, environment: ["AWS_EC2_METADATA_DISABLED": "true", "HOME": "/nonexistent-shipshape"])

@@ -16,12 +16,13 @@ public final class CredentialChain: CredentialProvider {
 
     /// Environment, then profile files (when `AWS_PROFILE` is set or the files exist), then IMDSv2.
     public static func `default`(
-        httpClient: HTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment
+        httpClient: HTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment,
+        imdsTimeout: Duration = .seconds(1)
     ) -> CredentialChain {
         CredentialChain([
             EnvironmentCredentialProvider(environment: environment),
             ProfileCredentialProvider(environment: environment),
-            IMDSCredentialProvider(httpClient: httpClient, environment: environment),
+            IMDSCredentialProvider(httpClient: httpClient, environment: environment, timeout: imdsTimeout),
         ])
     }
 

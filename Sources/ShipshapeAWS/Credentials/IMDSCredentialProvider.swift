@@ -11,11 +11,14 @@ import NIOHTTP1
 /// `GET …/security-credentials/{role}` returns the credentials JSON. The endpoint is
 /// `AWS_EC2_METADATA_SERVICE_ENDPOINT` or `http://169.254.169.254`; `AWS_EC2_METADATA_DISABLED=true`
 /// turns the provider off. Credentials are cached and fetched again `refreshMargin` (5 minutes)
-/// before they expire; the token is reused until one minute before its TTL ends.
+/// before they expire; the token is reused until one minute before its TTL ends. Each metadata call
+/// has `timeout` (1 s, as the SDKs) and is tried `attempts` times (3).
 public actor IMDSCredentialProvider: CredentialProvider {
     public nonisolated let endpoint: URL
     public nonisolated let refreshMargin: TimeInterval
     public nonisolated let tokenTTL: Int
+    public nonisolated let timeout: Duration
+    public nonisolated let attempts: Int
     private let disabled: Bool
     private let httpClient: HTTPClient
     private let now: @Sendable () -> Date
@@ -29,6 +32,8 @@ public actor IMDSCredentialProvider: CredentialProvider {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         refreshMargin: TimeInterval = 300,
         tokenTTL: Int = 21600,
+        timeout: Duration = .seconds(1),
+        attempts: Int = 3,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.httpClient = httpClient
@@ -36,6 +41,8 @@ public actor IMDSCredentialProvider: CredentialProvider {
         disabled = environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() == "true"
         self.refreshMargin = refreshMargin
         self.tokenTTL = tokenTTL
+        self.timeout = timeout
+        self.attempts = max(1, attempts)
         self.now = now
     }
 
@@ -104,18 +111,27 @@ public actor IMDSCredentialProvider: CredentialProvider {
     }
 
     private func execute(_ request: HTTPClientRequest, what: String) async throws -> String {
-        let response: HTTPClientResponse
-        let body: ByteBuffer
-        do {
-            response = try await httpClient.execute(request, timeout: .seconds(2))
-            body = try await response.body.collect(upTo: 1 << 20)
-        } catch {
-            throw failure("\(what) to \(AWSEndpointResolver.sanitized(endpoint)) failed: \(error)")
+        var lastError: AWSError?
+        for attempt in 1...attempts {
+            do {
+                let response = try await httpClient.execute(
+                    request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                guard response.status.code == 200 else {
+                    let error = failure("\(what) answered HTTP \(response.status.code)")
+                    // 4xx other than 401 (token expired) will not change on retry.
+                    if response.status.code != 401 && response.status.code < 500 { throw error }
+                    lastError = error
+                    continue
+                }
+                return String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
+            } catch let error as AWSError {
+                throw error
+            } catch {
+                lastError = failure("\(what) to \(AWSEndpointResolver.sanitized(endpoint)) failed (attempt \(attempt) of \(attempts)): \(error)")
+            }
         }
-        guard response.status.code == 200 else {
-            throw failure("\(what) answered HTTP \(response.status.code)")
-        }
-        return String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
+        throw lastError ?? failure("\(what) failed")
     }
 
     private nonisolated func url(_ path: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ShipshapeAWS
 import ShipshapeTesting
 import Testing
@@ -100,6 +101,52 @@ struct FaultTests {
             #expect(proxy.calls.map(\.status) == [403, 200, 200], "the offset is kept for later calls")
             _ = try await SSMClient(client: fixture.client).getParameters(["/x"])
             #expect(proxy.calls.last?.status == 200)
+        }
+    }
+
+    @Test("an attempt that outlives attemptTimeout is a Timeout, retried")
+    func attemptTimeout() async throws {
+        try await MotoFixture.with(proxy: true) { fixture in
+            let proxy = try #require(fixture.proxy)
+            // Without retries: the typed Timeout error.
+            proxy.inject(.delay(.seconds(4)), times: 1, action: "GetCallerIdentity")
+            let error = await #expect(throws: AWSError.self) {
+                try await withAWSClient(
+                    .init(
+                        region: MotoFixture.region, endpoint: proxy.endpoint, environment: [:], retry: .none,
+                        attemptTimeout: .seconds(1))
+                ) { client in try await STSClient(client: client).getCallerIdentity() }
+            }
+            #expect(error?.is(.timeout) == true)
+            #expect(error?.classification == .transient)
+
+            // With retries: the slow attempt is abandoned, the next one answers.
+            let sleeps = SleepRecorder()
+            proxy.inject(.delay(.seconds(8)), times: 1, action: "GetCallerIdentity")
+            let identity = try await withAWSClient(
+                .init(
+                    region: MotoFixture.region, endpoint: proxy.endpoint, environment: [:], retry: RetryPolicy(jitter: { 1 }),
+                    attemptTimeout: .seconds(4), sleep: sleeps.sleep)
+            ) { client in
+                try await STSClient(client: client).getCallerIdentity()
+            }
+            #expect(identity.account == "123456789012")
+            #expect(sleeps.recorded.first == .milliseconds(100))
+        }
+    }
+
+    @Test("AWS_ENDPOINT_URL_<SERVICE> routes that service, AWS_ENDPOINT_URL the others")
+    func endpointVariables() async throws {
+        try await MotoFixture.with(proxy: true) { fixture in
+            let proxy = try #require(fixture.proxy)
+            let environment = [
+                "AWS_ENDPOINT_URL": fixture.moto.endpoint.absoluteString, "AWS_ENDPOINT_URL_EC2": proxy.endpoint.absoluteString,
+            ]
+            try await withAWSClient(.init(region: MotoFixture.region, environment: environment)) { client in
+                _ = try await EC2Client(client: client).describeVPCs()
+                _ = try await STSClient(client: client).getCallerIdentity()
+            }
+            #expect(proxy.actions == ["DescribeVpcs"], "only EC2 goes through the proxy")
         }
     }
 }

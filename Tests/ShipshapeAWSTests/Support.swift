@@ -65,3 +65,22 @@ struct MotoFixture {
 func jsonObject(_ text: String) throws -> [String: Any] {
     (try JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
 }
+
+/// Runs `body` with a client that is shut down afterwards, whether `body` throws or not.
+func withAWSClient<T>(
+    _ configuration: AWSClient.Configuration,
+    credentials: AWSCredentials = AWSCredentials(accessKeyID: "AKIDTEST", secretAccessKey: "x"),
+    _ body: (AWSClient) async throws -> T
+) async throws -> T {
+    let client = AWSClient(
+        configuration: configuration, credentialProvider: StaticCredentialProvider(credentials),
+        logger: Logger(label: "test.aws"))
+    do {
+        let result = try await body(client)
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}

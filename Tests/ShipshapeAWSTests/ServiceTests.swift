@@ -90,11 +90,22 @@ struct ServiceTests {
             #expect(container?["portMappings"]?.arrayValue?.first?["containerPort"]?.intValue == 8080)
             #expect(next.document["networkMode"]?.stringValue == "bridge")
 
+            // Created with MOTO_ECS_SERVICE_RUNNING=1: settled at once.
+            let settled = try await ecs.waitUntilSettled(
+                cluster: "prod", service: "svc-0", timeout: .seconds(30), pollInterval: .milliseconds(100))
+            #expect(settled.runningCount == 1)
             let nextARN = try #require(next.arn)
             let updated = try await ecs.updateService(cluster: "prod", service: "svc-0", taskDefinition: nextARN)
             #expect(updated.taskDefinition == next.arn)
             let after = try await ecs.describeServices(cluster: "prod", services: ["svc-0"])
             #expect(after.services.first?.taskDefinition == next.arn)
+            // moto keeps the old deployment as PRIMARY: the waiter times out, naming what it saw.
+            let stuck = await #expect(throws: AWSError.self) {
+                try await ecs.waitUntilSettled(
+                    cluster: "prod", service: "svc-0", timeout: .milliseconds(500), pollInterval: .milliseconds(100))
+            }
+            #expect(stuck?.is(.waiterTimeout) == true)
+            #expect(stuck?.message.contains("web:1") == true)
 
             let clusters = try await ecs.describeClusters(["prod"])
             #expect(clusters.first?.clusterName == "prod")

@@ -9,8 +9,13 @@ import Synchronization
 /// The transport every typed client (`EC2Client`, `ECSClient`, …) shares: endpoint resolution,
 /// SigV4 signing, retries in the SDKs' standard mode, clock-skew correction, and error decoding.
 ///
-/// One `AWSClient` per region and credential source; it is `Sendable` and meant to be shared. Call
-/// `shutdown()` when done if it created its own `HTTPClient`.
+/// One `AWSClient` per region and credential source; it is `Sendable` and meant to be shared. When
+/// it creates its own `HTTPClient` (no `httpClient` given), `shutdown()` must be called before the
+/// client is released: AsyncHTTPClient traps when a client is deinitialised while still running.
+///
+/// Retries follow `RetryPolicy` (the SDKs' standard mode). Like the SDKs, a mutating call whose
+/// connection broke is retried too, so a caller may see `InvalidPermission.Duplicate` (or a similar
+/// "already done" error) for a change that the first attempt did apply.
 ///
 /// Clock skew: when a call fails with a skew-related code (`RequestTimeTooSkewed`, `RequestExpired`,
 /// `SignatureDoesNotMatch`, `InvalidSignatureException`, `AuthFailure`) and the response's `Date`

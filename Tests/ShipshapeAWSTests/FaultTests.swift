@@ -76,6 +76,32 @@ struct FaultTests {
         }
     }
 
+    @Test("the shared retry quota stops retries once spent, and successes refill it")
+    func retryQuota() async throws {
+        try await MotoFixture.with(proxy: true, retry: RetryPolicy(jitter: { 1 }, retryQuota: 10)) { fixture in
+            let proxy = try #require(fixture.proxy)
+            let ec2 = EC2Client(client: fixture.client)
+            proxy.inject(.throttle(.ec2), times: 4)
+            let first = await #expect(throws: AWSError.self) { try await ec2.describeVPCs() }
+            #expect(first?.attempts == 3)
+            #expect(fixture.client.retryQuotaRemaining == 0)
+            let second = await #expect(throws: AWSError.self) { try await ec2.describeVPCs() }
+            #expect(second?.attempts == 1, "an empty bucket means no retry")
+            #expect(proxy.calls.count == 4)
+            _ = try await ec2.describeVPCs()
+            #expect(fixture.client.retryQuotaRemaining == 1, "a first-try success gives back one token")
+            proxy.inject(.status(503))
+            let third = await #expect(throws: AWSError.self) { try await ec2.describeVPCs() }
+            #expect(third?.attempts == 1, "one token is not enough for a retry")
+            for _ in 0..<4 { _ = try await ec2.describeVPCs() }
+            #expect(fixture.client.retryQuotaRemaining == 5)
+            proxy.inject(.status(503))
+            _ = try await ec2.describeVPCs()
+            #expect(proxy.calls.suffix(2).map(\.status) == [503, 200])
+            #expect(fixture.client.retryQuotaRemaining == 5, "a success after a retry gives back that retry's cost")
+        }
+    }
+
     @Test("client errors are not retried")
     func clientErrorsNotRetried() async throws {
         try await MotoFixture.with(proxy: true) { fixture in

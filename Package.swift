@@ -142,13 +142,20 @@ let package = Package(
             dependencies: ["ShipshapeManifest"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "ShipshapeAWSTests", dependencies: ["ShipshapeAWS", "ShipshapeTesting"]),
+        .testTarget(
+            name: "ShipshapeAWSTests",
+            dependencies: ["ShipshapeAWS", "ShipshapeTesting"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "ShipshapeDockerTests",
             dependencies: [
                 "ShipshapeDocker",
                 "ShipshapeTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "ShipshapeReconcileTests", dependencies: ["ShipshapeReconcile", "ShipshapeTesting"]),

@@ -165,6 +165,7 @@ let package = Package(
                 "ShipshapeController",
                 "ShipshapeTesting",
                 "ShipshapeDocker",
+                "ShipshapeAWS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import Foundation
+import ShipshapeAWS
 public import Logging
 import ServiceLifecycle
 import ShipshapeManifest
@@ -20,6 +22,7 @@ public struct Controller: Sendable {
     private let sourceLoop: SourceLoop
     private let logger: Logger
     public let admin: AdminActions
+    private let leadership: Leadership?
 
     /// Builds the controller. When the configuration names no environments, the config repository is
     /// fetched once to find them (every environment in the manifests).
@@ -42,10 +45,25 @@ public struct Controller: Sendable {
         let status = StatusBoard(environments: environments)
         self.status = status
         let store = try StateStore(directory: configuration.stateDirectory)
+        if let lease = configuration.lease {
+            let aws = AWSClient(
+                configuration: .init(
+                    region: configuration.aws.region ?? AWSRegion.resolve() ?? "us-east-1",
+                    endpoint: configuration.aws.endpoint.flatMap(URL.init(string:))),
+                credentialProvider: CredentialChain.default(httpClient: .shared),
+                httpClient: .shared, logger: logger)
+            leadership = Leadership(
+                lease: DynamoDBLease(
+                    table: lease.table, name: lease.name, holder: DynamoDBLease.defaultHolder(), duration: lease.duration,
+                    client: DynamoDBClient(client: aws)),
+                logger: logger)
+        } else {
+            leadership = nil
+        }
         let reconciler = Reconciler(providers: Self.providers(configuration: configuration, logger: logger))
         let cycle = ReconcileCycle(
             reconciler: reconciler, store: store, metrics: metrics, status: status,
-            dryRun: configuration.policy.dryRun, logger: logger)
+            dryRun: configuration.policy.dryRun, logger: logger, leadership: leadership)
         var loops: [EnvironmentLoop] = []
         for environment in environments {
             var envLogger = logger
@@ -81,7 +99,8 @@ public struct Controller: Sendable {
             logger: logger, onListening: onListening)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: http)] + [.init(service: sourceLoop)] + loops.map { .init(service: $0) },
+                services: [.init(service: http)] + (leadership.map { [.init(service: $0)] } ?? [])
+                    + [.init(service: sourceLoop)] + loops.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

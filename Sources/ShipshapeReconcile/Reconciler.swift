@@ -45,8 +45,9 @@ public struct Reconciler: Sendable {
     public func apply(
         _ plan: Plan,
         logger: Logger,
+        mayProceed: @Sendable (Change) async -> Bool = { _ in true },
         observer: @Sendable (Change, ChangeOutcome) -> Void = { _, _ in }
     ) async -> ApplyReport {
-        await executor.apply(plan, logger: logger, observer: observer)
+        await executor.apply(plan, logger: logger, mayProceed: mayProceed, observer: observer)
     }
 }

@@ -33,6 +33,17 @@ public struct ControllerConfiguration: Sendable, Hashable {
         public init() {}
     }
 
+    /// The leader lease several controllers share, so exactly one applies AWS changes.
+    public struct Lease: Sendable, Hashable {
+        /// DynamoDB table with a string hash key `name`.
+        public var table: String
+        /// The lease's name; controllers that share it elect one leader.
+        public var name: String = "shipshape"
+        public var duration: Duration = .seconds(30)
+
+        public init(table: String) { self.table = table }
+    }
+
     /// Global policy; the manifests' per-environment policy applies within it.
     public struct Policy: Sendable, Hashable {
         /// Plan and report, never change anything.
@@ -53,6 +64,8 @@ public struct ControllerConfiguration: Sendable, Hashable {
     /// File holding the bearer token that state-changing admin endpoints (approve, suspend, resume,
     /// rollback, unpin, reconcile) require; without it those endpoints are disabled.
     public var adminTokenFile: String?
+    /// Without a lease this controller is the only one and applies everything.
+    public var lease: Lease?
 
     public init(git: Git) {
         self.git = git
@@ -145,7 +158,7 @@ private struct ConfigReader {
     mutating func configuration(_ root: Node.Mapping) throws -> ControllerConfiguration {
         let top = try fields(
             root, at: "",
-            allowed: ["git", "environments", "stateDirectory", "listen", "docker", "aws", "policy", "admin"])
+            allowed: ["git", "environments", "stateDirectory", "listen", "docker", "aws", "policy", "admin", "lease"])
         guard let gitNode = top["git"] else {
             throw ConfigurationError("\(file): missing `git` (the config repository to watch)")
         }
@@ -192,6 +205,15 @@ private struct ConfigReader {
             guard let mapping = node.mapping else { throw fail(node, "`admin` must be a mapping") }
             let values = try fields(mapping, at: "admin", allowed: ["tokenFile"])
             if let file = values["tokenFile"] { config.adminTokenFile = try string(file, "admin.tokenFile") }
+        }
+        if let node = top["lease"] {
+            guard let mapping = node.mapping else { throw fail(node, "`lease` must be a mapping") }
+            let values = try fields(mapping, at: "lease", allowed: ["table", "name", "duration"])
+            guard let table = values["table"] else { throw fail(node, "missing `lease.table` (a DynamoDB table)") }
+            var lease = ControllerConfiguration.Lease(table: try string(table, "lease.table"))
+            if let name = values["name"] { lease.name = try string(name, "lease.name") }
+            if let duration = values["duration"] { lease.duration = try self.duration(duration, "lease.duration") }
+            config.lease = lease
         }
         return config
     }

@@ -16,6 +16,8 @@ public struct ReconcileCycle: Sendable {
     public let status: StatusBoard?
     public let dryRun: Bool
     public let logger: Logger
+    /// The leader lease when several controllers run: only the leader applies AWS changes.
+    public let leadership: Leadership?
     let now: @Sendable () -> Date
 
     public init(
@@ -25,8 +27,10 @@ public struct ReconcileCycle: Sendable {
         status: StatusBoard?,
         dryRun: Bool,
         logger: Logger,
+        leadership: Leadership? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.leadership = leadership
         self.reconciler = reconciler
         self.store = store
         self.metrics = metrics
@@ -146,9 +150,29 @@ public struct ReconcileCycle: Sendable {
             logger.notice("Changes held", metadata: ["plan.id": "\(id)", "waiting.for": "\(waitingFor)"])
         }
 
-        // 4. Apply.
+        // 4. Apply — AWS changes only under the leader lease, checked again before every step.
+        var generation: Int?
+        if let leadership {
+            generation = await leadership.generation()
+            if generation == nil {
+                let shared = plan.changes.filter { !Leadership.hostScoped.contains($0.resource.kind) }
+                if !shared.isEmpty {
+                    plan.changes.removeAll { !Leadership.hostScoped.contains($0.resource.kind) }
+                    heldMessages.append("not the leader: \(shared.count) AWS change(s) left to the controller holding the lease")
+                }
+            }
+        }
+        let lease = leadership?.lease
+        let heldGeneration = generation
         let metrics = metrics
-        let report = await reconciler.apply(plan, logger: logger) { change, outcome in
+        let report = await reconciler.apply(
+            plan, logger: logger,
+            mayProceed: { change in
+                guard let lease, !Leadership.hostScoped.contains(change.resource.kind) else { return true }
+                guard let heldGeneration else { return false }
+                return await lease.isValid(generation: heldGeneration)
+            }
+        ) { change, outcome in
             let result: String
             switch outcome {
             case .applied: result = "success"

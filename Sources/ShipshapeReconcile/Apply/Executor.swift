@@ -15,10 +15,13 @@ public struct Executor: Sendable {
         self.providers = byKind
     }
 
-    /// Applies `plan`; `observer` hears about every change as it finishes.
+    /// Applies `plan`; `observer` hears about every change as it finishes. `mayProceed` is asked
+    /// before each change (the leader lease: a controller that lost it stops before the next step);
+    /// when it says no, that change and the rest are skipped.
     public func apply(
         _ plan: Plan,
         logger: Logger,
+        mayProceed: @Sendable (Change) async -> Bool = { _ in true },
         observer: @Sendable (Change, ChangeOutcome) -> Void = { _, _ in }
     ) async -> ApplyReport {
         var report = ApplyReport()
@@ -28,7 +31,14 @@ public struct Executor: Sendable {
                 report.skipped.append(change.resource)
                 continue
             }
-            if report.failure != nil {
+            if report.failure != nil || !report.skipped.isEmpty {
+                report.skipped.append(change.resource)
+                continue
+            }
+            guard await mayProceed(change) else {
+                logger.warning(
+                    "Stopping before the next change: no longer allowed to proceed (leader lease lost)",
+                    metadata: ["resource": "\(change.resource)"])
                 report.skipped.append(change.resource)
                 continue
             }

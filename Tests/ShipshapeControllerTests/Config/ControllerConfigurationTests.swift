@@ -1,0 +1,52 @@
+import ShipshapeController
+import Testing
+
+@Suite("Controller configuration")
+struct ControllerConfigurationTests {
+    @Test("the example configuration's settings decode")
+    func full() throws {
+        let config = try ControllerConfiguration.parse(
+            """
+            git:
+              url: https://github.com/example/config.git
+              branch: release
+              path: envs
+              pollInterval: 1m30s
+            environments: [prod]
+            stateDirectory: /var/lib/shipshape
+            listen: "[::1]:9191"
+            docker: { socket: /run/docker.sock }
+            aws: { region: ap-northeast-2, endpoint: "http://127.0.0.1:4566" }
+            policy: { dryRun: true }
+            admin: { tokenFile: /etc/shipshape/admin-token }
+            lease: { table: shipshape-leases, name: prod, duration: 20s }
+            """, file: "config.yaml")
+        #expect(config.git.branch == "release" && config.git.path == "envs")
+        #expect(config.git.pollInterval == .seconds(90))
+        #expect(config.environments == ["prod"])
+        #expect(try config.listenAddress.host == "::1" && config.listenAddress.port == 9191)
+        #expect(config.docker.socket == "/run/docker.sock")
+        #expect(config.aws.region == "ap-northeast-2")
+        #expect(config.policy.dryRun)
+        #expect(config.adminTokenFile == "/etc/shipshape/admin-token")
+        #expect(config.lease?.table == "shipshape-leases" && config.lease?.duration == .seconds(20))
+    }
+
+    @Test("unknown keys, wrong types and bad values name the file, line and key")
+    func errors() {
+        func message(_ text: String) -> String {
+            do {
+                _ = try ControllerConfiguration.parse(text, file: "c.yaml")
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message("git: { url: x }\nlisten: 127.0.0.1:9090\npolcy: {}\n").contains("c.yaml:3:1: unknown key `polcy`"))
+        #expect(message("git: { url: x, pollInterval: soon }").contains("`git.pollInterval`: `soon` is not a duration"))
+        #expect(message("git: { url: x }\nlisten: nowhere").contains("is not HOST:PORT"))
+        #expect(message("listen: 127.0.0.1:9090").contains("missing `git`"))
+        #expect(message("git: { url: x }\nlease: { name: a }").contains("missing `lease.table`"))
+        #expect(message("git: { url: x }\npolicy: { dryRun: maybe }").contains("`policy.dryRun` must be true or false"))
+    }
+}

@@ -46,7 +46,7 @@ struct SchemaTests {
         #expect(try values("ecs", "launchType") == ECSPlacement.LaunchType.allCases.map(\.rawValue))
         #expect(try values("database", "engine") == Database.Engine.allCases.map(\.rawValue))
         #expect(try values("rule", "protocol") == SecurityGroupRule.IPProtocol.allCases.map(\.rawValue))
-        #expect(try values("policy", "detectOnly", items: true) == ResourceKind.allCases.map(\.rawValue))
+        #expect(try values("policy", "detectOnly", items: true) == ResourceSection.allCases.map(\.rawValue))
         #expect(try values("policy", "approval") == ApprovalMode.allCases.map(\.rawValue))
         #expect(try values("alertRoute", "events", items: true) == AlertEvent.allCases.map(\.rawValue))
         #expect(try values("alertRoute", "minSeverity") == AlertSeverity.allCases.map(\.rawValue))

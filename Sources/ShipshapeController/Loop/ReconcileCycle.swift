@@ -238,7 +238,7 @@ public struct ReconcileCycle: Sendable {
     }
 
     /// The resource kinds a manifest section declares.
-    static func kinds(_ section: ShipshapeManifest.ResourceKind) -> [ShipshapeReconcile.ResourceKind] {
+    static func kinds(_ section: ShipshapeManifest.ResourceSection) -> [ResourceKind] {
         switch section {
         case .services: [.service, .ecsService, .image]
         case .instances: [.instance]
@@ -304,14 +304,14 @@ public struct ReconcileCycle: Sendable {
 
     private func recordResources(_ plan: Plan) {
         guard let metrics else { return }
-        var inSync: [ShipshapeReconcile.ResourceKind: Int] = [:]
-        var drifted: [ShipshapeReconcile.ResourceKind: Int] = [:]
+        var inSync: [ResourceKind: Int] = [:]
+        var drifted: [ResourceKind: Int] = [:]
         for id in plan.unchanged { inSync[id.kind, default: 0] += 1 }
         for change in plan.changes + plan.detectedDrift where change.reason == .drift {
             drifted[change.resource.kind, default: 0] += 1
             metrics.driftDetected(env: plan.environment, kind: change.resource.kind).increment()
         }
-        for kind in ShipshapeReconcile.ResourceKind.allCases {
+        for kind in ResourceKind.allCases {
             metrics.resources(env: plan.environment, kind: kind, status: "in_sync").set(Double(inSync[kind] ?? 0))
             metrics.resources(env: plan.environment, kind: kind, status: "drifted").set(Double(drifted[kind] ?? 0))
         }
@@ -335,7 +335,7 @@ public struct ReconcileCycle: Sendable {
         if let failed = outcome.report?.failure {
             metrics.resources(env: environment, kind: failed.resource.kind, status: "failed").set(1.0)
         } else if outcome.report != nil {
-            for kind in ShipshapeReconcile.ResourceKind.allCases {
+            for kind in ResourceKind.allCases {
                 metrics.resources(env: environment, kind: kind, status: "failed").set(0.0)
             }
         }

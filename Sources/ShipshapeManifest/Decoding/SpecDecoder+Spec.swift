@@ -147,7 +147,7 @@ extension SpecDecoder {
         if let node = fields["selfHeal"], let value = bool(node, "policy.selfHeal") { policy.selfHeal = value }
         if let node = fields["detectOnly"], let items = list(node, "policy.detectOnly") {
             for (index, item) in items.enumerated() {
-                if let kind = choice(item, "policy.detectOnly[\(index)]", as: ResourceKind.self) { policy.detectOnly.insert(kind) }
+                if let kind = choice(item, "policy.detectOnly[\(index)]", as: ResourceSection.self) { policy.detectOnly.insert(kind) }
             }
         }
         if let node = fields["maxChanges"], let value = int(node, "policy.maxChanges", in: 1...100_000) {

@@ -5,7 +5,7 @@ public struct Policy: Sendable, Hashable {
     /// Revert drift on managed resources (default true). When false, drift is reported only.
     public var selfHeal: Bool
     /// Kinds whose drift is only reported, never corrected, whatever `selfHeal` says.
-    public var detectOnly: Set<ResourceKind>
+    public var detectOnly: Set<ResourceSection>
     /// Refuse a plan with more changes than this (blast radius); nil means no limit.
     public var maxChanges: Int?
     /// Which plans wait for a human's approval (default `never`).
@@ -17,7 +17,7 @@ public struct Policy: Sendable, Hashable {
     public init(
         prune: Bool = false,
         selfHeal: Bool = true,
-        detectOnly: Set<ResourceKind> = [],
+        detectOnly: Set<ResourceSection> = [],
         maxChanges: Int? = nil,
         approval: ApprovalMode = .never,
         maintenanceWindow: MaintenanceSchedule? = nil
@@ -31,7 +31,7 @@ public struct Policy: Sendable, Hashable {
     }
 
     /// Whether drift of `kind` may be corrected: `selfHeal` and not `detectOnly` for it.
-    public func heals(_ kind: ResourceKind) -> Bool {
+    public func heals(_ kind: ResourceSection) -> Bool {
         selfHeal && !detectOnly.contains(kind)
     }
 }

@@ -186,7 +186,7 @@ public enum ManifestRenderer {
             ("selfHeal", .bool(policy.selfHeal)),
         ]
         if !policy.detectOnly.isEmpty {
-            fields.append(("detectOnly", .list(ResourceKind.allCases.filter(policy.detectOnly.contains).map { .string($0.rawValue) })))
+            fields.append(("detectOnly", .list(ResourceSection.allCases.filter(policy.detectOnly.contains).map { .string($0.rawValue) })))
         }
         if let maxChanges = policy.maxChanges { fields.append(("maxChanges", .number(String(maxChanges)))) }
         fields.append(("approval", .string(policy.approval.rawValue)))

@@ -1,5 +1,5 @@
 /// The kinds of resources an environment declares.
-public enum ResourceKind: String, Sendable, Hashable, CaseIterable {
+public enum ResourceSection: String, Sendable, Hashable, CaseIterable {
     /// `services:`
     case services
     /// `instances:`

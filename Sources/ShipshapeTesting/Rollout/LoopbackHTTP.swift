@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Plain GETs on 127.0.0.1 for tests.
 public enum LoopbackHTTP {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Synchronization
 
 /// Sends GET requests to one URL back to back while a rollout runs, and counts what came back.

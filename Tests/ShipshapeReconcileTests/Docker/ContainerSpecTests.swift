@@ -80,7 +80,7 @@ struct ContainerSpecTests {
     @Test("a service with secrets and no resolver fails before anything runs; a failing resolver too")
     func secretsNeedResolver() async throws {
         let repository = try await RolloutImages.httpServer("nosecret", versions: ["1.0.0"])
-        try await ProviderHarness.with(images: ["\(repository):1.0.0"]) { harness in
+        try await ProviderHarness.with { harness in
             var service = RolloutImages.service(repository: repository, tag: "1.0.0", hostPort: try LoopbackPort.free())
             service.secrets = ["TOKEN": .secretsManager(name: "test/token", jsonKey: "value")]
             let (_, report) = try await harness.deploy([service])
@@ -137,7 +137,7 @@ struct ContainerSpecTests {
             #expect(removed.changes.first?.fields.map(\.path) == ["replicas"])
             try await harness.deployOrThrow([service])
             let final = try await harness.containers()
-            #expect(final.count == 2 && final.allSatisfy(\.isRunning))
+            #expect(final.count == 2 && final.allSatisfy { $0.isRunning })
             #expect(try await harness.plan([service]).changes.isEmpty)
         }
     }

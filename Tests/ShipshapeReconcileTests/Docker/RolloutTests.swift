@@ -12,7 +12,8 @@ struct RolloutTests {
     /// Ports for `replicas` replicas in both slots, all free now (slot 1 is `offset` higher).
     static func portBase(replicas: Int, offset: Int = 100) throws -> Int {
         for _ in 0..<50 {
-            let base = Int.random(in: 20000...40000)
+            // Below the ephemeral range (32768+), where LoopbackPort.free() picks ports for other servers.
+            let base = Int.random(in: 12000...30000)
             let ports = (0..<replicas).flatMap { [base + $0, base + offset + $0] }
             if ports.allSatisfy({ !LoopbackPort.isOpen($0) }) { return base }
         }
@@ -77,12 +78,14 @@ struct RolloutTests {
             #expect("\(failure.error)".contains("rolled back"), "\(failure.error)")
             // The Docker health command reports unhealthy well before the 8 s HTTP timeout.
             #expect(elapsed < .seconds(8), "rollback took \(elapsed)")
-            // Two replicas were down at once, one kept serving.
+            // Two replicas were down at once, one kept serving. (nginx does not health-check, so the
+            // bad replicas may have answered a few requests while they ran.)
             #expect(report.failures.isEmpty, "\(report)")
-            #expect(report.bodies.keys.allSatisfy { $0 == "1.0.0" }, "\(report)")
+            #expect(report.sequence.first == "1.0.0" && report.bodies["1.0.0", default: 0] > 0, "\(report)")
+            #expect(try await LoopbackHTTP.get(port: base, path: "/version") == "1.0.0")
             let after = try await harness.containers()
             #expect(Set(after.map(\.id)) == Set(before.map(\.id)))
-            #expect(after.allSatisfy(\.isRunning))
+            #expect(after.allSatisfy { $0.isRunning })
             #expect(try await harness.plan([v1]).changes.isEmpty)
         }
     }
@@ -119,7 +122,7 @@ struct RolloutTests {
                 DockerRuntimeOptions(
                     localTrafficSwitch: NginxUpstreamSwitch(directory: balancer.upstreamDirectory, reloadCommand: balancer.reloadCommand)))
             let base = try Self.portBase(replicas: 2)
-            let strategy = DeploymentStrategy(kind: .blueGreen, keepBlueFor: .seconds(3))
+            let strategy = DeploymentStrategy(kind: .blueGreen, keepBlueFor: .seconds(10))
             let v1 = RolloutImages.service(repository: repository, tag: "1.0.0", replicas: 2, hostPort: base, strategy: strategy)
 
             try await bg.deployOrThrow([v1])
@@ -137,13 +140,14 @@ struct RolloutTests {
             #expect(report.sequence == ["1.0.0", "2.0.0"], "\(report)")
             // Green on the alternate ports, blue still running for a rollback.
             let both = try await bg.containers()
-            #expect(both.count == 4 && both.allSatisfy(\.isRunning))
+            #expect(both.count == 4 && both.allSatisfy { $0.isRunning })
             let upstreamText = try String(contentsOfFile: "\(balancer.upstreamDirectory)/\(harness.env)-api.conf", encoding: .utf8)
             #expect(upstreamText.contains("127.0.0.1:\(base + 100)") && upstreamText.contains("127.0.0.1:\(base + 101)"))
-            #expect(try await bg.plan([v2], revision: "r2").changes.isEmpty)
+            let settled = try await bg.plan([v2], revision: "r2")
+            #expect(settled.changes.isEmpty, "\(PlanRenderer.text(settled))")
 
             // After keepBlueFor, the old blue set is retired by the next cycle.
-            try await Task.sleep(for: .seconds(4))
+            try await Task.sleep(for: .seconds(10))
             let retire = try await bg.plan([v2], revision: "r2")
             #expect(retire.changes.first?.fields.map(\.path) == ["retired"], "\(PlanRenderer.text(retire))")
             try await bg.deployOrThrow([v2], revision: "r2")
@@ -222,10 +226,11 @@ struct RolloutTests {
             // During the observation one replica runs 2.0.0 and the other still 1.0.0.
             var v2 = v1
             v2.image.tag = "2.0.0"
-            let rollout = Task { try await harness.deployOrThrow([v2], revision: "r2") }
+            let target = v2
+            let rollout = Task { try await harness.deployOrThrow([target], revision: "r2") }
             try await Task.sleep(for: .seconds(3))
             let during = try await harness.containers().filter(\.isRunning).map(\.image).sorted()
-            try await rollout.value
+            _ = try await rollout.value
             #expect(during == ["\(repository):1.0.0", "\(repository):2.0.0"], "\(during)")
             #expect(try await harness.containers().allSatisfy { $0.image.hasSuffix(":2.0.0") })
 

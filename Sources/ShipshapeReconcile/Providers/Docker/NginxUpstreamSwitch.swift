@@ -15,20 +15,26 @@ public import Logging
 /// An nginx configuration that `include`s the directory proxies to `http://shipshape_prod_api`.
 /// The file is replaced atomically, then `reloadCommand` runs (e.g. `["nginx", "-s", "reload"]` or
 /// `["systemctl", "reload", "nginx"]`); when it fails, the previous file is put back and the error
-/// names the command and its output. nginx reloads gracefully: requests in flight finish on the old
-/// upstream.
+/// names the command and its output. nginx reloads gracefully (requests in flight finish on the old
+/// upstream) but asynchronously: `nginx -s reload` returns before the new workers run, so `route`
+/// waits `settle` after the command before it returns, so that the caller may then stop the old set.
 public struct NginxUpstreamSwitch: TrafficSwitch {
     /// The directory the upstream files go into.
     public let directory: String
     /// The program and arguments that make nginx read the files again.
     public let reloadCommand: [String]
-    /// How long the reload may take.
+    /// How long the reload command may take.
     public let reloadTimeout: Duration
+    /// How long nginx gets after the reload command to start serving from the new file (default 2 s).
+    public let settle: Duration
 
-    public init(directory: String, reloadCommand: [String], reloadTimeout: Duration = .seconds(30)) {
+    public init(
+        directory: String, reloadCommand: [String], reloadTimeout: Duration = .seconds(30), settle: Duration = .seconds(2)
+    ) {
         self.directory = directory
         self.reloadCommand = reloadCommand
         self.reloadTimeout = reloadTimeout
+        self.settle = settle
     }
 
     /// `DIRECTORY/ENV-SERVICE.conf`.
@@ -79,6 +85,7 @@ public struct NginxUpstreamSwitch: TrafficSwitch {
             }
             throw TrafficSwitchError("\(route): \(error); \(path) restored")
         }
+        try await Task.sleep(for: settle)
         logger.info("Upstream switched", metadata: ["file": "\(path)", "endpoints": "\(endpoints.count)"])
     }
 }

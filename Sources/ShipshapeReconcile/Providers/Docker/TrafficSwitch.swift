@@ -2,7 +2,9 @@ public import Logging
 
 /// Moves a service's traffic to a set of endpoints: the switch step of a blue/green rollout.
 ///
-/// `route(_:to:logger:)` is idempotent and leaves exactly `endpoints` in traffic. The local
+/// `route(_:to:logger:)` is idempotent, leaves exactly `endpoints` in traffic, and returns only once
+/// the old endpoints get no new requests (after a reload settled, or a deregistration drained), since
+/// the caller may stop them right after. The local
 /// implementation is `NginxUpstreamSwitch`; the ELBv2 one (register the green targets in the
 /// manifest's target group, deregister the rest) comes with the AWS client.
 public protocol TrafficSwitch: Sendable {

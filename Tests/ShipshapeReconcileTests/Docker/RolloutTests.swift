@@ -58,7 +58,7 @@ struct RolloutTests {
             let base = try Self.portBase(replicas: 3)
             let v1 = RolloutImages.service(
                 repository: repository, tag: "1.0.0", replicas: 3, hostPort: base,
-                strategy: DeploymentStrategy(kind: .rolling, maxUnavailable: 2), healthTimeout: .seconds(8))
+                strategy: DeploymentStrategy(kind: .rolling, maxUnavailable: 2), healthTimeout: .seconds(30))
             try await harness.deployOrThrow([v1])
             let before = try await harness.containers()
             let nginx = try await NginxBalancer.start(ports: [base, base + 1, base + 2])
@@ -76,8 +76,8 @@ struct RolloutTests {
             let failure = try #require(applied.failure)
             #expect(ErrorDisposition.of(failure.error) == .stalled)
             #expect("\(failure.error)".contains("rolled back"), "\(failure.error)")
-            // The Docker health command reports unhealthy well before the 8 s HTTP timeout.
-            #expect(elapsed < .seconds(8), "rollback took \(elapsed)")
+            // The Docker health command reports unhealthy well before the 30 s health timeout.
+            #expect(elapsed < .seconds(20), "rollback took \(elapsed)")
             // Two replicas were down at once, one kept serving. (nginx does not health-check, so the
             // bad replicas may have answered a few requests while they ran.)
             #expect(report.failures.isEmpty, "\(report)")

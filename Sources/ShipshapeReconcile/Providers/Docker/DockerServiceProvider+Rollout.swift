@@ -173,11 +173,14 @@ extension DockerServiceProvider {
             logger.error(
                 "Rollout failed, rolling back",
                 metadata: ["resource": "\(spec.resourceID)", "image": "\(spec.service.image)", "error": "\(error)"])
-            for replica in created { try? await client.removeContainer(replica.id, force: true) }
+            // Started replicas may be serving (a load balancer does not know they failed): stop them
+            // gracefully, which frees their ports for the old ones, then start the old ones.
+            for replica in created { try? await client.stopContainer(replica.id, timeout: options.stopTimeout) }
             var restarted: [String] = []
             for old in stopped where (try? await client.startContainer(old.id)) != nil {
                 restarted.append(old.name)
             }
+            for replica in created { try? await client.removeContainer(replica.id, force: true) }
             let back =
                 stopped.isEmpty
                 ? "no earlier replica was stopped"

@@ -20,7 +20,8 @@ public struct DockerRuntimeOptions: Sendable {
     public var slotPortOffset: Int
     /// How long a stopped container gets to exit before it is killed (default 10 s).
     public var stopTimeout: Duration
-    /// Inspect requests in flight at once while observing (default 8).
+    /// Inspect requests in flight at once while observing, and replicas started and health-checked at
+    /// once during a rollout (default 8).
     public var inspectConcurrency: Int
 
     public init(

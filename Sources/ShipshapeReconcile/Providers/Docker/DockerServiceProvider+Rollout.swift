@@ -211,12 +211,17 @@ extension DockerServiceProvider {
         return NewReplica(id: id, name: name, index: index, spec: containerSpec)
     }
 
-    /// Starts the new replicas and waits until all are healthy (concurrently).
+    /// Starts the new replicas and waits until all are healthy, `options.inspectConcurrency` at a time
+    /// (the daemon's connection pool is shared with the health polls).
     func startHealthy(_ replicas: [NewReplica], rollout: Rollout) async throws {
         let health = rollout.service.health
         let probeCheck = rollout.service.strategy.kind == .rolling ? nil : rollout.service.strategy.probe
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for replica in replicas {
+            var next = replicas.startIndex
+            func launch() {
+                guard next < replicas.endIndex else { return }
+                let replica = replicas[next]
+                next += 1
                 group.addTask {
                     do {
                         try await client.startContainer(replica.id)
@@ -227,7 +232,8 @@ extension DockerServiceProvider {
                     }
                 }
             }
-            try await group.waitForAll()
+            for _ in 0..<max(1, options.inspectConcurrency) { launch() }
+            while try await group.next() != nil { launch() }
         }
     }
 

@@ -98,13 +98,24 @@ struct ProviderHarness: Sendable {
 }
 
 /// Local images for one test: built with `docker import`, unique names.
+///
+/// The server shuts down like a well-behaved service: on SIGTERM it stops accepting (the listening
+/// httpd process exits), lets the requests in flight finish (each is served by its own child), and
+/// exits a second later. A load balancer then retries refused connections elsewhere, and no
+/// response is cut off.
 enum RolloutImages {
+    static let gracefulCommand =
+        #"CMD ["/bin/sh","-c","/bin/httpd -f -p 8080 -h /www & pid=$!; trap \"kill $pid; sleep 1; exit 0\" TERM; wait"]"#
+
     /// Builds `NAME:TAG` for each version (busybox httpd serving `/version` and `/actuator/health`
     /// on 8080) and returns the repository name.
     static func httpServer(_ prefix: String, versions: [String]) async throws -> String {
         let repository = TestImages.uniqueName(prefix)
         for version in versions {
-            try await TestImages.buildHTTPServer("\(repository):\(version)", version: version)
+            try await TestImages.build(
+                "\(repository):\(version)",
+                files: ["/www/version": version, "/www/actuator/health": #"{"status":"UP"}"#],
+                changes: [gracefulCommand, "EXPOSE 8080/tcp"])
         }
         return repository
     }
@@ -113,10 +124,7 @@ enum RolloutImages {
     /// the HTTP check and a `test -f /www/actuator/health` health command fail.
     static func bad(_ repository: String, tag: String) async throws {
         try await TestImages.build(
-            "\(repository):\(tag)", files: ["/www/version": tag],
-            changes: [
-                #"CMD ["/bin/sh","-c","trap \"exit 0\" TERM; /bin/httpd -f -p 8080 -h /www & wait"]"#, "EXPOSE 8080/tcp",
-            ])
+            "\(repository):\(tag)", files: ["/www/version": tag], changes: [gracefulCommand, "EXPOSE 8080/tcp"])
     }
 
     /// A service on `repository:tag` with an HTTP health check (and the matching Docker health command).

@@ -7,27 +7,44 @@ public import ShipshapeManifest
 /// Runs `runtime: docker` services as containers on this host's Docker daemon.
 ///
 /// Each replica is one container named `ENV-SERVICE-INDEX-HASH`, labelled with the ownership labels,
-/// its replica index and the desired attributes it was created from (`shipshape.io/spec`, JSON;
-/// secret references only, never resolved values). Observing is one `GET /containers/json` with a
-/// label filter: the spec label gives field-level diffs without an inspect per container. Containers
-/// without the ownership labels are never touched.
+/// its replica index, its slot and the desired attributes it was created from (`shipshape.io/spec`,
+/// JSON; secret references only, never resolved values). Observing is one `GET /containers/json`
+/// with a label filter (the spec label gives field-level diffs) plus a concurrent inspect of the
+/// running containers to find hand changes (`docker update`). Rollouts follow the service's
+/// `strategy` (rolling, blue/green, canary; see docs/docker-runtime.md). Containers without the
+/// ownership labels are never touched.
 public struct DockerServiceProvider: Provider {
     public let name = "docker"
     public let kinds: Set<ResourceKind> = [.service]
     let client: DockerClient
     let logger: Logger
     let probe: HealthProbe
+    let options: DockerRuntimeOptions
 
     /// Labels Shipshape adds besides the ownership labels.
     enum Label {
         static let spec = "shipshape.io/spec"
         static let replica = "shipshape.io/replica"
         static let revision = "shipshape.io/revision"
+        /// 0, or 1 for the blue/green alternate set (its ports are `slotPortOffset` higher).
+        static let slot = "shipshape.io/slot"
+        /// On a blue/green set: epoch seconds after which the set it replaced may be removed.
+        static let retirePreviousAfter = "shipshape.io/retire-previous-after"
     }
 
-    public init(client: DockerClient, logger: Logger, httpClient: HTTPClient = .shared) {
+    /// Creates the provider.
+    ///
+    /// - Parameters:
+    ///   - client: the daemon's client.
+    ///   - logger: for observe-time messages (apply uses the context's logger).
+    ///   - httpClient: for HTTP health probes on 127.0.0.1.
+    ///   - options: secrets, registry credentials, traffic switches, image retention.
+    public init(
+        client: DockerClient, logger: Logger, httpClient: HTTPClient = .shared, options: DockerRuntimeOptions = .init()
+    ) {
         self.client = client
         self.logger = logger
+        self.options = options
         probe = HealthProbe(httpClient: httpClient)
     }
 
@@ -58,9 +75,19 @@ public struct DockerServiceProvider: Provider {
             else { continue }
             byResource[id, default: []].append(container)
         }
+        // Hand changes (`docker update --memory`) are invisible in the list: inspect the running
+        // containers, concurrently.
+        let running = byResource.values.flatMap { $0 }.filter(\.isRunning).map(\.id)
+        let inspected = try await client.inspectContainers(running, maxConcurrent: options.inspectConcurrency)
+        let details = Dictionary(inspected.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let now = Date()
         var live: [ResourceID: LiveResource] = [:]
         for (id, containers) in byResource {
-            let observed = ObservedService(id: id, containers: containers)
+            let observed = ObservedService(id: id, containers: containers, details: details, observedAt: now)
+            if !observed.drift.isEmpty {
+                logger.info(
+                    "Containers changed by hand", metadata: ["resource": "\(id)", "drift": "\(observed.driftSummary)"])
+            }
             live[id] = LiveResource(
                 id: id,
                 attributes: observed.attributes,

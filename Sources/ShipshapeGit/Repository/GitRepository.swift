@@ -79,15 +79,24 @@ public final class GitRepository: Sendable {
         let handle = handle
         let url = url
         let start = ContinuousClock.now
-        let received = try await withTaskCancellationHandler {
+        let (received, updates) = try await withTaskCancellationHandler {
             try await queue.run {
-                try Self.fetchOrigin(repository: handle.pointer, url: url, options: options, context: context)
+                let received = try Self.fetchOrigin(repository: handle.pointer, url: url, options: options, context: context)
+                return (received, Self.classify(context.updates, in: handle.pointer))
             }
         } onCancel: {
             context.cancel()
         }
-        let updates = context.updates
-        let result = GitFetchResult(updatedRefs: Array(Set(updates.map(\.name))).sorted(), receivedBytes: received)
+        let result = GitFetchResult(
+            updatedRefs: Array(Set(updates.map(\.name))).sorted(), receivedBytes: received, updates: updates)
+        for forced in result.forcedUpdates {
+            logger.warning(
+                "history was rewritten on the remote: the new tip does not descend from the previous one",
+                metadata: [
+                    "git.ref": .string(forced.name), "git.old": .string(forced.old?.id ?? ""),
+                    "git.new": .string(forced.new?.id ?? ""),
+                ])
+        }
         logger.debug(
             "fetched remote",
             metadata: [

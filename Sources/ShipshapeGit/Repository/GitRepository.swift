@@ -53,7 +53,7 @@ public final class GitRepository: Sendable {
             logger.debug("opened local clone", metadata: ["git.path": .string(path), "git.remote": .string(safeURL)])
             return GitRepository(url: url, path: path, queue: queue, handle: handle, logger: logger)
         }
-        let context = FetchContext(remote: safeURL)
+        let context = FetchContext(url: url, options: options)
         let start = ContinuousClock.now
         let handle = try await withTaskCancellationHandler {
             try await queue.run {
@@ -75,7 +75,7 @@ public final class GitRepository: Sendable {
     /// Fetches origin; returns the refs that moved. Cheap when nothing moved: libgit2 compares
     /// the advertised refs with the local ones and transfers no pack.
     public func fetch(options: GitRemoteOptions) async throws -> GitFetchResult {
-        let context = FetchContext(remote: sanitizedURL)
+        let context = FetchContext(url: url, options: options)
         let handle = handle
         let url = url
         let start = ContinuousClock.now

@@ -60,8 +60,8 @@ struct GitBenchmarkTests {
             .trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "{PLAIN}").last ?? ""
         let tokenFile = try directory.write(token, to: "token", mode: 0o600)
         let remotes: [(String, String, GitRemoteOptions)] = [
-            ("file://", origin.fileURL, GitRemoteOptions()),
             ("https", server.url("origin"), GitRemoteOptions(credentials: .token(file: tokenFile, username: "git"), caFile: server.authority.caFile)),
+            ("file://", origin.fileURL, GitRemoteOptions()),
         ]
         for (name, url, options) in remotes {
             let rssBefore = Self.residentMemoryKiB()

@@ -29,6 +29,12 @@ extension FetchContext {
                 fail(GitError(.authenticationFailed, "\(remote) does not accept a token (it asks for another kind of credential); use a deploy key for SSH remotes"))
                 return -1
             }
+            guard address.transport != .http || ["127.0.0.1", "::1", "localhost"].contains(address.host) else {
+                fail(GitError(
+                    .authenticationFailed,
+                    "refusing to send the token to \(remote) over unencrypted HTTP; use an https:// URL"))
+                return -1
+            }
             guard let token = readSecret(file, what: "token file") else { return -1 }
             return git_credential_userpass_plaintext_new(out, username, token)
         case .sshKey(let privateKeyFile, let publicKeyFile, let passphraseFile, let username):

@@ -42,18 +42,23 @@ struct GitBenchmarkTests {
         try FileManager.default.createDirectory(atPath: serverFolder, withIntermediateDirectories: true)
         let token = "bench-\(UInt64.random(in: 0...UInt64.max))"
         let server = try await GitHTTPServer.start(projectRoot: directory.path, token: token, directory: serverFolder)
+        let sshFolder = directory.appending("ssh")
+        try FileManager.default.createDirectory(atPath: sshFolder, withIntermediateDirectories: true)
+        let ssh = try await GitSSHServer.start(directory: sshFolder)
         do {
-            try await measure(origin: origin, server: server, directory: directory, files: files, report: &report)
+            try await measure(origin: origin, server: server, ssh: ssh, directory: directory, files: files, report: &report)
         } catch {
             await server.stop()
+            await ssh.stop()
             throw error
         }
         await server.stop()
+        await ssh.stop()
         print("GIT BENCHMARK\n" + report.joined(separator: "\n"))
     }
 
     func measure(
-        origin: GitWorkRepository, server: GitHTTPServer, directory: TemporaryDirectory, files: Int, report: inout [String]
+        origin: GitWorkRepository, server: GitHTTPServer, ssh: GitSSHServer, directory: TemporaryDirectory, files: Int, report: inout [String]
     ) async throws {
         let clock = ContinuousClock()
         let token = try String(contentsOfFile: directory.appending("server/htpasswd"), encoding: .utf8)
@@ -61,6 +66,7 @@ struct GitBenchmarkTests {
         let tokenFile = try directory.write(token, to: "token", mode: 0o600)
         let remotes: [(String, String, GitRemoteOptions)] = [
             ("https", server.url("origin"), GitRemoteOptions(credentials: .token(file: tokenFile, username: "git"), caFile: server.authority.caFile)),
+            ("ssh", ssh.url(path: origin.path), GitRemoteOptions(credentials: .sshKey(privateKeyFile: ssh.deployKeyFile), knownHostsFile: ssh.knownHostsFile)),
             ("file://", origin.fileURL, GitRemoteOptions()),
         ]
         for (name, url, options) in remotes {

@@ -8,7 +8,7 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
         private enum Base: String, Hashable, Sendable {
             case remoteUnreachable, authenticationFailed, certificateRejected, branchNotFound
             case referenceNotFound, pathNotFound, notADirectory, invalidLocalClone, cancelled
-            case invalidArgument, operationFailed
+            case invalidArgument, operationFailed, commitNotSigned, untrustedSignature
         }
 
         private let base: Base
@@ -34,6 +34,10 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
         public static let cancelled = Code(.cancelled)
         /// An argument (URL, ref name, range, option) is not valid.
         public static let invalidArgument = Code(.invalidArgument)
+        /// Signature verification is on and the commit carries no signature.
+        public static let commitNotSigned = Code(.commitNotSigned)
+        /// The commit's signature is invalid, by a key that is not allowed, or of an unsupported kind.
+        public static let untrustedSignature = Code(.untrustedSignature)
         /// Any other libgit2 failure.
         public static let operationFailed = Code(.operationFailed)
 

@@ -18,16 +18,26 @@ final class FetchContext: Sendable {
         var updates: [RefUpdate] = []
         var cancelled = false
         var failure: GitError?
+        var credentialAttempts = 0
     }
 
     private let state = Mutex(State())
 
     /// The sanitised remote URL, for messages.
     let remote: String
+    /// Where the remote is, for host key and certificate checks.
+    let address: RemoteAddress
+    /// Credentials and trust settings.
+    let options: GitRemoteOptions
 
-    init(remote: String) {
-        self.remote = remote
+    init(url: String, options: GitRemoteOptions) {
+        self.remote = GitURL.sanitize(url)
+        self.address = RemoteAddress(url)
+        self.options = options
     }
+
+    /// Counts a credential request; the second one means the first credentials were refused.
+    func nextCredentialAttempt() -> Int { state.withLock { $0.credentialAttempts += 1; return $0.credentialAttempts } }
 
     var updates: [RefUpdate] { state.withLock { $0.updates } }
     var isCancelled: Bool { state.withLock { $0.cancelled } }
@@ -64,6 +74,16 @@ final class FetchContext: Sendable {
             guard let payload else { return 0 }
             let context = Unmanaged<FetchContext>.fromOpaque(payload).takeUnretainedValue()
             return context.isCancelled ? GIT_EUSER.rawValue : 0
+        }
+        callbacks.credentials = { out, _, usernameFromURL, allowed, payload in
+            guard let out, let payload else { return -1 }
+            let context = Unmanaged<FetchContext>.fromOpaque(payload).takeUnretainedValue()
+            return context.acquireCredential(out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowed)
+        }
+        callbacks.certificate_check = { cert, valid, _, payload in
+            guard let cert, let payload else { return -1 }
+            let context = Unmanaged<FetchContext>.fromOpaque(payload).takeUnretainedValue()
+            return context.checkCertificate(cert, libgit2Valid: valid != 0)
         }
         return callbacks
     }

@@ -5,9 +5,15 @@ public struct GitFetchResult: Sendable {
     /// Bytes received from the remote. Zero when nothing had to be transferred; the local
     /// (`file://`) transport may report zero even when objects were copied.
     public var receivedBytes: Int
+    /// Every ref change, with old and new commits and whether history was rewritten.
+    public var updates: [GitRefUpdate]
 
-    public init(updatedRefs: [String] = [], receivedBytes: Int = 0) {
+    /// The updates that rewrote history (force-push, rebase, moved tag).
+    public var forcedUpdates: [GitRefUpdate] { updates.filter(\.isForced) }
+
+    public init(updatedRefs: [String] = [], receivedBytes: Int = 0, updates: [GitRefUpdate] = []) {
         self.updatedRefs = updatedRefs
         self.receivedBytes = receivedBytes
+        self.updates = updates
     }
 }

@@ -53,7 +53,7 @@ public final class GitRepository: Sendable {
             logger.debug("opened local clone", metadata: ["git.path": .string(path), "git.remote": .string(safeURL)])
             return GitRepository(url: url, path: path, queue: queue, handle: handle, logger: logger)
         }
-        let context = FetchContext(remote: safeURL)
+        let context = FetchContext(url: url, options: options)
         let start = ContinuousClock.now
         let handle = try await withTaskCancellationHandler {
             try await queue.run {
@@ -75,19 +75,28 @@ public final class GitRepository: Sendable {
     /// Fetches origin; returns the refs that moved. Cheap when nothing moved: libgit2 compares
     /// the advertised refs with the local ones and transfers no pack.
     public func fetch(options: GitRemoteOptions) async throws -> GitFetchResult {
-        let context = FetchContext(remote: sanitizedURL)
+        let context = FetchContext(url: url, options: options)
         let handle = handle
         let url = url
         let start = ContinuousClock.now
-        let received = try await withTaskCancellationHandler {
+        let (received, updates) = try await withTaskCancellationHandler {
             try await queue.run {
-                try Self.fetchOrigin(repository: handle.pointer, url: url, options: options, context: context)
+                let received = try Self.fetchOrigin(repository: handle.pointer, url: url, options: options, context: context)
+                return (received, Self.classify(context.updates, in: handle.pointer))
             }
         } onCancel: {
             context.cancel()
         }
-        let updates = context.updates
-        let result = GitFetchResult(updatedRefs: Array(Set(updates.map(\.name))).sorted(), receivedBytes: received)
+        let result = GitFetchResult(
+            updatedRefs: Array(Set(updates.map(\.name))).sorted(), receivedBytes: received, updates: updates)
+        for forced in result.forcedUpdates {
+            logger.warning(
+                "history was rewritten on the remote: the new tip does not descend from the previous one",
+                metadata: [
+                    "git.ref": .string(forced.name), "git.old": .string(forced.old?.id ?? ""),
+                    "git.new": .string(forced.new?.id ?? ""),
+                ])
+        }
         logger.debug(
             "fetched remote",
             metadata: [

@@ -25,14 +25,14 @@ public struct GitWorkRepository: Sendable {
     /// Creates an empty repository at `path` with `branch` as its initial branch.
     public static func create(at path: String, branch: String = "main") async throws -> GitWorkRepository {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        try await Command.run(["git", "init", "--quiet", "--initial-branch", branch, path], environment: environment)
+        try await GitToolRunner.run(["git", "init", "--quiet", "--initial-branch", branch, path], environment: environment)
         return GitWorkRepository(path: path, branch: branch)
     }
 
     /// Runs `git` with `arguments` in the repository and returns its standard output, trimmed.
     @discardableResult
     public func git(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> String {
-        let output = try await Command.run(
+        let output = try await GitToolRunner.run(
             ["git", "-C", path] + arguments,
             environment: Self.environment.merging(extra) { _, new in new })
         return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

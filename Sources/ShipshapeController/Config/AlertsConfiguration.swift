@@ -107,6 +107,24 @@ public struct AlertsConfiguration: Sendable, Hashable {
     public static func parse(_ mapping: Node.Mapping, file: String) throws -> AlertsConfiguration {
         try AlertsReader(file: file).alerts(mapping)
     }
+
+    /// Parses the `alerts:` section of a whole configuration file's text (other top-level keys are
+    /// left to `ControllerConfiguration`); no `alerts:` key gives the defaults, with no sinks.
+    public static func parse(yaml text: String, file: String) throws -> AlertsConfiguration {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigurationError("\(file): not valid YAML: \(error)")
+        }
+        guard let root = node?.mapping else { throw ConfigurationError("\(file): expected a mapping at the top level") }
+        guard let alerts = root["alerts"] else { return AlertsConfiguration() }
+        guard let mapping = alerts.mapping else {
+            let line = alerts.mark.map { ":\($0.line):\($0.column)" } ?? ""
+            throw ConfigurationError("\(file)\(line): `alerts` must be a mapping")
+        }
+        return try parse(mapping, file: file)
+    }
 }
 
 /// Reads `alerts:` with the strictness of the rest of the configuration: unknown keys, wrong types

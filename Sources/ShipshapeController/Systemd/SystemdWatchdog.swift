@@ -77,7 +77,11 @@ public final class SystemdWatchdog<C: Clock>: Service, Sendable where C.Duration
                 } catch {
                     logger.warning("sd_notify failed", metadata: ["error": "\(error)"])
                 }
-                do { try await clock.sleep(for: interval) } catch { break }
+                do {
+                    try await cancelWhenGracefulShutdown { try await self.clock.sleep(for: interval) }
+                } catch {
+                    break
+                }
             }
         } onGracefulShutdown: {
             do {

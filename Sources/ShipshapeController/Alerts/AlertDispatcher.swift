@@ -13,7 +13,8 @@ public import ShipshapeManifest
 ///   `maxBackoff`, ±`jitter`) after the n-th failure, then dropped and counted.
 /// - A repeat (same `deduplicationKey`) inside `dedupWindow` is suppressed and counted per sink.
 /// - A problem stays open until `AlertEvent.resolved(…)` closes it; the resolved notice goes to the
-///   sinks that got the problem. A resolved notice for a problem that is not open is not sent.
+///   sinks that got the problem. A resolved notice for a problem that is not open is not sent; one
+///   without a resource closes every open problem of its kind in its environment.
 ///
 /// Run it in the controller's `ServiceGroup`, listed before the loops so it stops after them: on
 /// graceful shutdown it stops taking events, makes one more attempt at everything queued and stops.
@@ -112,21 +113,31 @@ public final class AlertDispatcher<C: Clock>: Service, Sendable where C.Duration
     public func send(_ event: AlertEvent) {
         let now = clock.now
         let window = dedupWindow
-        let (deliver, suppressed) = state.withLock { state -> (AlertEvent?, [Lane]) in
+        let (deliver, suppressed) = state.withLock { state -> ([AlertEvent], [Lane]) in
             state.lastSent = state.lastSent.filter { $0.value.at.duration(to: now) < window }
             switch event.status {
             case .resolved:
-                guard let problem = state.open.removeValue(forKey: event.problemKey) else { return (nil, []) }
-                state.lastSent = state.lastSent.filter { $0.value.problem != event.problemKey }
-                var notice = event
-                notice.severity = problem.severity
-                return (notice, [])
+                // Without a resource the notice closes every open problem of its kind in the environment.
+                let keys =
+                    event.resource == nil
+                    ? state.open.filter { $0.value.kind == event.kind && $0.value.environment == event.environment }.keys.sorted()
+                    : [event.problemKey]
+                var notices: [AlertEvent] = []
+                for key in keys {
+                    guard let problem = state.open.removeValue(forKey: key) else { continue }
+                    state.lastSent = state.lastSent.filter { $0.value.problem != key }
+                    var notice = event
+                    notice.severity = problem.severity
+                    notice.resource = problem.resource
+                    notices.append(notice)
+                }
+                return (notices, [])
             case .firing:
-                let targets = lanes(for: event, routes: state.manifestRoutes)
-                if state.lastSent[event.deduplicationKey] != nil { return (nil, targets) }
+                let targets = targets(for: event, routes: state.manifestRoutes)
+                if state.lastSent[event.deduplicationKey] != nil { return ([], targets) }
                 state.lastSent[event.deduplicationKey] = (now, event.problemKey)
                 if event.kind.isProblem { state.open[event.problemKey] = event }
-                return (event, [])
+                return ([event], [])
             }
         }
         for lane in suppressed {
@@ -137,12 +148,14 @@ public final class AlertDispatcher<C: Clock>: Service, Sendable where C.Duration
                 "Alert suppressed: repeated inside the dedup window",
                 metadata: ["alert.kind": "\(event.kind.rawValue)", "env": "\(event.environment)"])
         }
-        guard let deliver else { return }
+        guard !deliver.isEmpty else { return }
         let routes = state.withLock { $0.manifestRoutes }
-        for lane in lanes(for: deliver, routes: routes) { enqueue(deliver, on: lane) }
+        for notice in deliver {
+            for lane in targets(for: notice, routes: routes) { enqueue(notice, on: lane) }
+        }
     }
 
-    private func lanes(for event: AlertEvent, routes: [String: [AlertRoute]]) -> [Lane] {
+    private func targets(for event: AlertEvent, routes: [String: [AlertRoute]]) -> [Lane] {
         let manifestRoutes = event.environment == "*" ? nil : routes[event.environment]
         let names = manifestRoutes.map { $0.map(\.sink) } ?? routing(event.environment)
         return lanes.filter { lane in
@@ -170,16 +183,10 @@ public final class AlertDispatcher<C: Clock>: Service, Sendable where C.Duration
         }
         // Count first: the worker may take the event before `yield` returns.
         adjustQueued(name, by: 1)
-        switch lane.continuation.yield(event) {
-        case .enqueued:
-            break
-        case .dropped, .terminated:
-            adjustQueued(name, by: -1)
-            metrics?.alertsSent(sink: name, result: .dropped).increment()
-            logger.warning("Alert dropped: the sink's queue is full", metadata: metadata(event, sink: name))
-        @unknown default:
-            adjustQueued(name, by: -1)
-        }
+        if case .enqueued = lane.continuation.yield(event) { return }
+        adjustQueued(name, by: -1)
+        metrics?.alertsSent(sink: name, result: .dropped).increment()
+        logger.warning("Alert dropped: the sink's queue is full", metadata: metadata(event, sink: name))
     }
 
     private func adjustQueued(_ sink: String, by delta: Int) {

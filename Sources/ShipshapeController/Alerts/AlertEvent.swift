@@ -10,7 +10,7 @@ public import ShipshapeManifest
 ///
 /// `summary`, `details` and `changes` are for people and may carry durations and counts; they never
 /// take part in deduplication and must never contain secrets.
-public struct AlertEvent: Sendable, Hashable, Codable {
+public struct AlertEvent: Sendable, Hashable {
     /// What happened.
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case reconcileFailed
@@ -124,8 +124,9 @@ public struct AlertEvent: Sendable, Hashable, Codable {
         self.occurredAt = occurredAt
     }
 
-    /// A resolved notice for the problem `kind` in `environment` (and `resource`, when the problem
-    /// was about one). The dispatcher sends it only when that problem was reported and is still open.
+    /// A resolved notice for the problem `kind` in `environment`: for `resource` only, or with no
+    /// resource for every open problem of that kind there. The dispatcher sends it only for problems
+    /// that were reported and are still open.
     public static func resolved(
         _ kind: Kind,
         environment: String,

@@ -31,7 +31,7 @@ public struct AlertHTTPClient: Sendable {
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            response = try await client.execute(request, timeout: .nanoseconds(timeout.wholeNanoseconds))
         } catch let error as CancellationError {
             throw error
         } catch {
@@ -61,7 +61,7 @@ public struct AlertHTTPClient: Sendable {
 
 extension Duration {
     /// The duration in whole nanoseconds (for NIO's `TimeAmount`).
-    var nanoseconds: Int64 {
+    var wholeNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }

@@ -84,7 +84,7 @@ public struct SystemdNotifier: Sendable {
         let sent = payload.withUnsafeBytes { buffer in
             withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), $0, length)
+                    sendto(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), $0, length)
                 }
             }
         }
@@ -92,10 +92,4 @@ public struct SystemdNotifier: Sendable {
             throw SystemdNotifyError("sending to NOTIFY_SOCKET \(path) failed: \(String(cString: strerror(errno)))")
         }
     }
-}
-
-/// `sd_notify` could not reach systemd.
-public struct SystemdNotifyError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }

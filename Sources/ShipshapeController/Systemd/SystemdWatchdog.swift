@@ -35,7 +35,7 @@ public final class SystemdWatchdog<C: Clock>: Service, Sendable where C.Duration
         self.logger = logger
         self.statusLine = statusLine
         let now = clock.now
-        beats = LockedBox(Dictionary(uniqueKeysWithValues: loops.map { ($0, now) }))
+        beats = LockedBox(Dictionary(loops.map { ($0, now) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// Records progress of `loop`.

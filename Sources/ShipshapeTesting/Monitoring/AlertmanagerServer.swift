@@ -64,7 +64,7 @@ public final class AlertmanagerServer: Sendable {
         let url = "\(baseURL)/api/v2/alerts" + (query.isEmpty ? "" : "?\(query)")
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 8 << 20)
-        guard response.status == .ok, let items = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [[String: Any]] else {
+        guard response.status == .ok, let items = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [[String: Any]] else {
             throw HarnessError("alertmanager GET /api/v2/alerts failed: HTTP \(response.status.code): \(String(buffer: body))")
         }
         return items.map { item in

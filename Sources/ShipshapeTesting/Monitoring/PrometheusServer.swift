@@ -67,7 +67,7 @@ public final class PrometheusServer: Sendable {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: components.string!), timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 8 << 20)
         guard response.status == .ok,
-            let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+            let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
             let data = object["data"] as? [String: Any], let result = data["result"] as? [[String: Any]]
         else {
             throw HarnessError("prometheus query `\(promql)` failed: HTTP \(response.status.code): \(String(buffer: body))")

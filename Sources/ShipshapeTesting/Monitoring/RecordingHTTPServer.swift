@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -47,9 +48,9 @@ public final class RecordingHTTPServer: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     final class Recorded: Sendable {
-        private let lock = NIOLockedValueBox<[Request]>([])
-        func append(_ request: Request) { lock.withLockedValue { $0.append(request) } }
-        var all: [Request] { lock.withLockedValue { $0 } }
+        private let lock = Mutex<[Request]>([])
+        func append(_ request: Request) { lock.withLock { $0.append(request) } }
+        var all: [Request] { lock.withLock { $0 } }
     }
 
     private init(port: Int, channel: any Channel, recorded: Recorded) {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import NIOCore
+import Synchronization
 import ShipshapeController
 import ShipshapeTesting
 import Testing
@@ -104,6 +104,39 @@ struct AlertDispatcherTests {
         #expect(bodies[1]["resource"] as? String == "service/api")
     }
 
+    @Test("a resolved notice without a resource closes every open problem of its kind in the environment")
+    func resolvesAllResources() async throws {
+        let server = try await RecordingHTTPServer.start()
+        defer { Task { await server.stop() } }
+        let setup = Self.setUp(sinks: [("hook", server.baseURL)])
+        for resource in ["service/api", "service/worker"] {
+            setup.dispatcher.send(AlertEvent(.driftDetected, environment: "prod", revision: Self.revisionA, resource: resource, summary: "drift"))
+        }
+        setup.dispatcher.send(AlertEvent(.driftDetected, environment: "staging", revision: Self.revisionA, resource: "service/api", summary: "drift"))
+        setup.dispatcher.send(.resolved(.driftDetected, environment: "prod", revision: Self.revisionA))
+        #expect(setup.dispatcher.openProblems.map(\.environment) == ["staging"])
+        try await setup.drain()
+        let resolved = try server.requests.compactMap { try $0.json() as? [String: Any] }.filter { $0["status"] as? String == "resolved" }
+        #expect(resolved.compactMap { $0["resource"] as? String }.sorted() == ["service/api", "service/worker"])
+        #expect(resolved.allSatisfy { $0["environment"] as? String == "prod" && $0["severity"] as? String == "warning" })
+    }
+
+    @Test("the dedup key leaves out summary, details and time; the problem key leaves out the revision")
+    func keys() {
+        let first = AlertEvent(
+            .reconcileFailed, environment: "prod", revision: Self.revisionA, resource: "service/api",
+            summary: "failed after 3.2 s", details: ["took 3.2 s"], occurredAt: Date(timeIntervalSince1970: 1))
+        let repeated = AlertEvent(
+            .reconcileFailed, environment: "prod", revision: Self.revisionA, resource: "service/api",
+            summary: "failed after 9.9 s", details: ["took 9.9 s"], occurredAt: Date(timeIntervalSince1970: 99))
+        let next = AlertEvent(.reconcileFailed, environment: "prod", revision: Self.revisionB, resource: "service/api", summary: "x")
+        #expect(first.deduplicationKey == repeated.deduplicationKey)
+        #expect(first.deduplicationKey != next.deduplicationKey)
+        #expect(first.problemKey == next.problemKey)
+        #expect(!first.deduplicationKey.contains("3.2"))
+        #expect(AlertEvent.resolved(.reconcileFailed, environment: "prod", revision: Self.revisionA).deduplicationKey != first.deduplicationKey)
+    }
+
     @Test("a failing sink is retried with exponential backoff, then the alert is dropped and counted")
     func retriesThenDrops() async throws {
         let server = try await RecordingHTTPServer.start { _ in .init(status: 503, body: "down for maintenance") }
@@ -127,7 +160,7 @@ struct AlertDispatcherTests {
 
     @Test("a sink that recovers gets the alert on a retry")
     func retrySucceeds() async throws {
-        let calls = Counter()
+        let calls = CallCounter()
         let server = try await RecordingHTTPServer.start { _ in
             calls.next() < 2 ? .init(status: 500, body: "boom") : .init()
         }
@@ -184,28 +217,5 @@ struct AlertDispatcherTests {
         try await setup.drain()
         #expect(prod.requests.map { try? ($0.json() as? [String: Any])?["environment"] as? String } == ["prod"])
         #expect(other.requests.map { try? ($0.json() as? [String: Any])?["environment"] as? String } == ["staging"])
-    }
-}
-
-/// A thread-safe counter for responders.
-final class Counter: Sendable {
-    private let value = NIOLockedValueBox(0)
-    func next() -> Int { value.withLockedValue { defer { $0 += 1 }; return $0 } }
-}
-
-/// Holds responders until opened.
-actor Gate {
-    private var isOpen = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func wait() async {
-        if isOpen { return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func open() {
-        isOpen = true
-        for waiter in waiters { waiter.resume() }
-        waiters = []
     }
 }

@@ -1,13 +1,13 @@
 import Logging
-import NIOCore
+import Synchronization
 
 /// A log handler that keeps every message and its metadata in memory, so tests can assert what was
 /// logged (and that a secret never was).
 struct RecordingLogHandler: LogHandler {
     final class Store: Sendable {
-        private let lines = NIOLockedValueBox<[String]>([])
-        func append(_ line: String) { lines.withLockedValue { $0.append(line) } }
-        var all: [String] { lines.withLockedValue { $0 } }
+        private let lines = Mutex<[String]>([])
+        func append(_ line: String) { lines.withLock { $0.append(line) } }
+        var all: [String] { lines.withLock { $0 } }
         var text: String { all.joined(separator: "\n") }
     }
 

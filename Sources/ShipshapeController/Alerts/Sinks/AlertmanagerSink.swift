@@ -41,7 +41,7 @@ public struct AlertmanagerSink: AlertSink {
     public static func labels(for event: AlertEvent) -> [String: String] {
         let kind = event.kind.rawValue
         var labels = [
-            "alertname": "Shipshape" + kind.prefix(1).uppercased() + kind.dropFirst(),
+            "alertname": "Shipshape" + kind.prefix(1).uppercased() + String(kind.dropFirst()),
             "env": event.environment,
             "kind": kind,
             "severity": event.severity.rawValue,

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Prometheus
 public import ServiceLifecycle
 public import ShipshapeManifest
 
@@ -19,7 +20,7 @@ public import ShipshapeManifest
 /// Run it in the controller's `ServiceGroup`, listed before the loops so it stops after them: on
 /// graceful shutdown it stops taking events, makes one more attempt at everything queued and stops.
 /// The clock is injected so tests control time.
-public final class AlertDispatcher<C: Clock>: Service, Sendable where C.Duration == Duration {
+public final class AlertDispatcher<C: Clock>: ServiceLifecycle.Service, Sendable where C.Duration == Duration {
     /// A sink with its queue and the configured filters.
     struct Lane: Sendable {
         let sink: any AlertSink

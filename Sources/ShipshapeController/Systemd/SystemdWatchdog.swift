@@ -11,7 +11,7 @@ public import ServiceLifecycle
 ///
 /// Set `maxSilence` above the longest a loop may legitimately be quiet: its resync interval plus the
 /// longest cycle (a rollout waiting on health checks).
-public final class SystemdWatchdog<C: Clock>: Service, Sendable where C.Duration == Duration {
+public final class SystemdWatchdog<C: Clock>: ServiceLifecycle.Service, Sendable where C.Duration == Duration {
     public let notifier: SystemdNotifier
     public let maxSilence: Duration
     private let clock: C

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// A real Alertmanager (Debian's `prometheus-alertmanager`) on a free loopback port, clustering off,
 /// routing everything to a receiver that sends nothing.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// A real Prometheus server (Debian's `prometheus`) on a free loopback port, scraping the given
 /// targets every second.

@@ -139,8 +139,9 @@ public final class RecordingHTTPServer: Sendable {
                     let status = HTTPResponseStatus(statusCode: response.status)
                     context.write(Self.wrap(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
                     context.write(Self.wrap(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
+                    let channel = context.channel
                     context.writeAndFlush(Self.wrap(.end(nil))).whenComplete { _ in
-                        if !keepAlive { context.close(promise: nil) }
+                        if !keepAlive { channel.close(promise: nil) }
                     }
                 }
                 self.head = nil

@@ -1,4 +1,5 @@
 import Foundation
+import ShipshapeManifest
 
 /// Posts alerts to an Alertmanager through its v2 API (`POST /api/v2/alerts`).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import ShipshapeManifest
 
 /// Posts alerts to a Slack incoming webhook as Block Kit messages: a header, the summary, the
 /// environment, revision (linked to the commit), severity and resource, what changed, and details.

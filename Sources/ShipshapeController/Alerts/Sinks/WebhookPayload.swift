@@ -1,4 +1,5 @@
 import Foundation
+import ShipshapeManifest
 
 /// The JSON body the generic webhook sink posts (schema `shipshape.alert/v1`, docs/alerts.md).
 public struct WebhookPayload: Codable, Sendable, Hashable {

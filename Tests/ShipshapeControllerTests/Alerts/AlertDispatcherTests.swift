@@ -42,9 +42,10 @@ struct AlertDispatcherTests {
         let clock = TestClock()
         let metrics = ShipshapeMetrics(environments: [])
         let (logger, logs) = RecordingLogHandler.logger()
-        var configuration = AlertsConfiguration()
-        configuration.routes = routes
-        configuration.sinks = sinks.map { .init(name: $0.0, destination: .webhook(url: $0.1, secretFile: nil)) }
+        var routing = AlertsConfiguration()
+        routing.routes = routes
+        routing.sinks = sinks.map { .init(name: $0.0, destination: .webhook(url: $0.1, secretFile: nil)) }
+        let configuration = routing
         let targets = sinks.map { AlertDispatcher<TestClock>.Target(WebhookSink(name: $0.0, url: $0.1, secret: nil, http: AlertHTTPClient())) }
         let dispatcher = AlertDispatcher(
             targets: targets, routing: { configuration.sinkNames(for: $0) }, dedupWindow: .seconds(600),

@@ -11,7 +11,9 @@ public enum RedactedURL {
         components.password = nil
         components.query = nil
         components.fragment = nil
-        if !keepPath { components.path = components.path.isEmpty ? "" : "/…" }
-        return components.string ?? "<invalid URL>"
+        let hidden = !keepPath && !components.path.isEmpty
+        if hidden { components.path = "" }
+        guard let text = components.string else { return "<invalid URL>" }
+        return hidden ? text + "/…" : text
     }
 }

@@ -121,14 +121,18 @@ struct AlertSinkTests {
             let text = "\(error.map { "\($0)" } ?? "")"
             #expect(text.contains("alert sink \(sink.name)"))
             #expect(text.contains("HTTP 401"))
+            #expect(text.contains("http://127.0.0.1:\(server.port)"))
             #expect(!text.contains(canary), "\(text)")
         }
         // A receiver that is not there: the transport error shows no secret either.
         let closed = try LoopbackPort.free()
         let unreachable = SlackSink(
-            name: "team", webhookURL: SecretValue("http://127.0.0.1:\(closed)/services/\(canary)"), http: AlertHTTPClient())
+            name: "team", webhookURL: SecretValue("http://127.0.0.1:\(closed)/services/\(canary)"),
+            http: AlertHTTPClient(timeout: .seconds(1)))
         let error = await #expect(throws: AlertDeliveryError.self) { try await unreachable.deliver(Self.applied()) }
         #expect(!"\(error.map { "\($0)" } ?? "")".contains(canary))
         #expect("\(SecretValue(canary))" == "<redacted>")
+        #expect(RedactedURL.describe("https://user:pw@hooks.example.org/x?token=\(canary)#f") == "https://hooks.example.org/x")
+        #expect(RedactedURL.describe("https://hooks.slack.com/services/T0/B0/\(canary)", keepPath: false) == "https://hooks.slack.com/…")
     }
 }

@@ -69,7 +69,7 @@ struct AlertsConfigurationTests {
         "mistakes are errors with file, line and what to do",
         arguments: [
             ("alerts:\n  dedupwindow: 5m\n", "c.yaml:2:3: unknown key `alerts.dedupwindow`"),
-            ("alerts:\n  sinks:\n    s: { type: slack, urlFile: /x, url: http://a }\n", "c.yaml:3:33: unknown key `alerts.sinks.s.url`"),
+            ("alerts:\n  sinks:\n    s: { type: slack, urlFile: /x, url: http://a }\n", "c.yaml:3:36: unknown key `alerts.sinks.s.url` (known keys: events, minSeverity, type, urlFile)"),
             ("alerts:\n  sinks:\n    s: { type: pagerduty }\n", "`pagerduty` is not a sink type"),
             ("alerts:\n  sinks:\n    s: { type: webhook }\n", "`alerts.sinks.s.url` is missing"),
             ("alerts:\n  sinks:\n    s: { type: webhook, url: ftp://x }\n", "must be an http:// or https:// URL"),
@@ -82,7 +82,7 @@ struct AlertsConfigurationTests {
         ])
     func rejects(_ yaml: String, _ expected: String) throws {
         let error = #expect(throws: ConfigurationError.self) { try AlertsConfiguration.parse(yaml: yaml, file: "c.yaml") }
-        #expect(error?.description.contains(expected) == true, "\(error?.description ?? "no error")")
+        #expect(error?.description.contains(expected) == true, "got: \(error?.description ?? "no error")")
     }
 
     @Test("secret files are read when the dispatcher is built; errors and logs name the file, never the secret")

@@ -36,8 +36,10 @@ public struct SlackSink: AlertSink {
         } catch {
             throw AlertDeliveryError.encoding("\(error)", sink: name, endpoint: endpoint)
         }
-        try await http.post(
-            webhookURL.reveal(), body: body, headers: [], sink: name, endpoint: endpoint, secrets: [webhookURL])
+        // The path is the credential: scrub it on its own too, in case the receiver echoes it.
+        var secrets = [webhookURL]
+        if let path = URLComponents(string: webhookURL.reveal())?.path, path.count > 1 { secrets.append(SecretValue(path)) }
+        try await http.post(webhookURL.reveal(), body: body, headers: [], sink: name, endpoint: endpoint, secrets: secrets)
     }
 
     /// The Slack message (`text` fallback and `blocks`) for `event`.

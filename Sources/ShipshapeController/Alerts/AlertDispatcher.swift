@@ -49,6 +49,8 @@ public final class AlertDispatcher<C: Clock>: ServiceLifecycle.Service, Sendable
     private let clock: C
     private let logger: Logger
     private let state = LockedBox(State())
+    /// Finished by `finish()`: keeps `run()` going while there are no sinks.
+    private let stopSignal = AsyncStream<Never>.makeStream()
 
     /// One sink with the configuration's filters for it.
     public struct Target: Sendable {
@@ -202,6 +204,10 @@ public final class AlertDispatcher<C: Clock>: ServiceLifecycle.Service, Sendable
     public func run() async throws {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
+                let stop = stopSignal.stream
+                group.addTask {
+                    for await _ in stop {}
+                }
                 for lane in lanes {
                     group.addTask { await self.drain(lane) }
                 }
@@ -215,6 +221,7 @@ public final class AlertDispatcher<C: Clock>: ServiceLifecycle.Service, Sendable
     /// Stops taking events; `run()` returns once everything queued has been handled.
     public func finish() {
         for lane in lanes { lane.continuation.finish() }
+        stopSignal.continuation.finish()
     }
 
     private func drain(_ lane: Lane) async {

@@ -205,6 +205,24 @@ struct AlertDispatcherTests {
         #expect(setup.count("fast", .success) == 20 - fastDropped)
     }
 
+    @Test("without sinks the dispatcher runs until finished (a service that returned would stop the group)")
+    func noSinks() async throws {
+        let dispatcher = AlertDispatcher(
+            targets: [], routing: { _ in [] }, dedupWindow: .seconds(60), queueCapacity: 1, retry: .init(), metrics: nil,
+            clock: TestClock(), logger: RecordingLogHandler.logger().0)
+        let returned = Mutex(false)
+        let task = Task {
+            try await dispatcher.run()
+            returned.withLock { $0 = true }
+        }
+        dispatcher.send(AlertEvent(.revisionApplied, environment: "prod", revision: "r", summary: "applied"))
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!returned.withLock { $0 }, "run() returned before finish()")
+        dispatcher.finish()
+        try await task.value
+        #expect(returned.withLock { $0 })
+    }
+
     @Test("events go to the sinks of their environment's route; `*` covers the rest")
     func routesByEnvironment() async throws {
         let prod = try await RecordingHTTPServer.start()

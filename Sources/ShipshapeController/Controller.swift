@@ -16,6 +16,9 @@ public struct Controller: Sendable {
     public let source: GitManifestSource
     public let sourceTrigger: Trigger
     public let environments: [String]
+    public let alerts: AlertDispatcher<ContinuousClock>
+    private let notifier: SystemdNotifier
+    private let watchdog: SystemdWatchdog<ContinuousClock>
     private let loops: [EnvironmentLoop]
     private let sourceLoop: SourceLoop
     private let logger: Logger
@@ -40,11 +43,21 @@ public struct Controller: Sendable {
         self.metrics = metrics
         let status = StatusBoard(environments: environments)
         self.status = status
+        let alerts = try AlertDispatcher(
+            configuration: configuration.alerts, metrics: metrics, clock: ContinuousClock(), logger: logger)
+        self.alerts = alerts
+        let notifier = SystemdNotifier()
+        self.notifier = notifier
+        // A loop is quiet for at most its resync interval plus one cycle (rollouts wait on health checks).
+        let watchdog = SystemdWatchdog(
+            notifier: notifier, loops: environments, maxSilence: configuration.git.pollInterval * 2 + .seconds(900),
+            clock: ContinuousClock(), logger: logger, statusLine: { SystemdStatusLine.summary(of: await status.snapshot()) })
+        self.watchdog = watchdog
         let store = try StateStore(directory: configuration.stateDirectory)
         let reconciler = Reconciler(providers: Self.providers(configuration: configuration, logger: logger))
         let cycle = ReconcileCycle(
             reconciler: reconciler, store: store, metrics: metrics, status: status,
-            dryRun: configuration.policy.dryRun, logger: logger)
+            dryRun: configuration.policy.dryRun, logger: logger, alerts: alerts)
         var loops: [EnvironmentLoop] = []
         for environment in environments {
             var envLogger = logger
@@ -52,14 +65,14 @@ public struct Controller: Sendable {
             loops.append(
                 EnvironmentLoop(
                     environment: environment, source: source, cycle: cycle, trigger: Trigger(),
-                    resyncInterval: configuration.git.pollInterval, logger: envLogger))
+                    resyncInterval: configuration.git.pollInterval, logger: envLogger, watchdog: watchdog))
         }
         self.loops = loops
         let sourceTrigger = Trigger()
         self.sourceTrigger = sourceTrigger
         sourceLoop = SourceLoop(
             source: source, trigger: sourceTrigger, pollInterval: configuration.git.pollInterval,
-            environmentTriggers: loops.map(\.trigger), metrics: metrics, status: status, logger: logger)
+            environmentTriggers: loops.map(\.trigger), metrics: metrics, status: status, logger: logger, alerts: alerts)
     }
 
     /// The providers for the backends this controller manages.
@@ -71,11 +84,24 @@ public struct Controller: Sendable {
     /// Runs until SIGTERM/SIGINT. `onListening` receives the HTTP port once bound.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let (host, port) = try configuration.listenAddress
+        let notifier = notifier
+        let logger = logger
         let http = HTTPServer.application(
-            host: host, port: port, metrics: metrics, status: status, logger: logger, onListening: onListening)
+            host: host, port: port, metrics: metrics, status: status, logger: logger,
+            onListening: { bound in
+                do {
+                    try notifier.ready(status: "listening on \(host):\(bound)")
+                } catch {
+                    logger.warning("sd_notify READY failed", metadata: ["error": "\(error)"])
+                }
+                await onListening(bound)
+            })
+        // Shut down in reverse order: the watchdog first (STOPPING=1), then the loops (running cycles
+        // finish and may still raise alerts), and the alert dispatcher last (it drains its queues).
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: http)] + [.init(service: sourceLoop)] + loops.map { .init(service: $0) },
+                services: [.init(service: alerts), .init(service: http), .init(service: sourceLoop)]
+                    + loops.map { .init(service: $0) } + [.init(service: watchdog)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

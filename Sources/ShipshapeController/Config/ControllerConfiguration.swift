@@ -50,6 +50,8 @@ public struct ControllerConfiguration: Sendable, Hashable {
     public var docker = Docker()
     public var aws = AWS()
     public var policy = Policy()
+    /// Alert sinks, routing, dedup and retries (docs/alerts.md).
+    public var alerts = AlertsConfiguration()
 
     public init(git: Git) {
         self.git = git
@@ -142,7 +144,7 @@ private struct ConfigReader {
     mutating func configuration(_ root: Node.Mapping) throws -> ControllerConfiguration {
         let top = try fields(
             root, at: "",
-            allowed: ["git", "environments", "stateDirectory", "listen", "docker", "aws", "policy"])
+            allowed: ["git", "environments", "stateDirectory", "listen", "docker", "aws", "policy", "alerts"])
         guard let gitNode = top["git"] else {
             throw ConfigurationError("\(file): missing `git` (the config repository to watch)")
         }
@@ -179,6 +181,10 @@ private struct ConfigReader {
             guard let mapping = node.mapping else { throw fail(node, "`policy` must be a mapping") }
             let values = try fields(mapping, at: "policy", allowed: ["dryRun"])
             if let dryRun = values["dryRun"] { config.policy.dryRun = try bool(dryRun, "policy.dryRun") }
+        }
+        if let node = top["alerts"] {
+            guard let mapping = node.mapping else { throw fail(node, "`alerts` must be a mapping") }
+            config.alerts = try AlertsConfiguration.parse(mapping, file: file)
         }
         return config
     }

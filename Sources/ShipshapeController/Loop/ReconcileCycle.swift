@@ -16,6 +16,8 @@ public struct ReconcileCycle: Sendable {
     public let status: StatusBoard?
     public let dryRun: Bool
     public let logger: Logger
+    /// Where the cycle's alert events go (`CycleAlerts`); nil sends none.
+    public let alerts: AlertDispatcher<ContinuousClock>?
 
     public init(
         reconciler: Reconciler,
@@ -23,8 +25,10 @@ public struct ReconcileCycle: Sendable {
         metrics: ShipshapeMetrics?,
         status: StatusBoard?,
         dryRun: Bool,
-        logger: Logger
+        logger: Logger,
+        alerts: AlertDispatcher<ContinuousClock>? = nil
     ) {
+        self.alerts = alerts
         self.reconciler = reconciler
         self.store = store
         self.metrics = metrics
@@ -74,6 +78,13 @@ public struct ReconcileCycle: Sendable {
             case .skipped: break
             }
         }
+        if let alerts {
+            let events = CycleAlerts.after(
+                environment: name, revision: snapshot.revision, result: outcome.result, plan: outcome.plan,
+                report: outcome.report, errors: outcome.diagnostics.filter { $0.severity == .error }.map(\.description),
+                message: outcome.message, applied: apply && !dryRun)
+            for event in events { alerts.send(event) }
+        }
         switch outcome.result {
         case .success:
             logger.info(
@@ -105,6 +116,7 @@ public struct ReconcileCycle: Sendable {
             for error in errors { logger.error("Manifest error", metadata: ["diagnostic": "\(error)"]) }
             return Outcome(result: .invalid, diagnostics: diagnostics, message: message)
         }
+        alerts?.setManifestRoutes(environment.spec.alerts, for: name)
         let state: EnvironmentState
         do {
             state = try await store.load(name)
@@ -157,6 +169,7 @@ public struct ReconcileCycle: Sendable {
         }
 
         // 3. Apply.
+        for event in CycleAlerts.beforeApply(plan) { alerts?.send(event) }
         let metrics = metrics
         let report = await reconciler.apply(plan, logger: logger) { change, outcome in
             let result: String

@@ -18,7 +18,8 @@ public import ShipshapeManifest
 ///   without a resource closes every open problem of its kind in its environment.
 ///
 /// Run it in the controller's `ServiceGroup`, listed before the loops so it stops after them: on
-/// graceful shutdown it stops taking events, makes one more attempt at everything queued and stops.
+/// graceful shutdown it stops taking events and makes one attempt (no retries) at what is queued;
+/// after the first failure during shutdown the rest for that sink is dropped.
 /// The clock is injected so tests control time.
 public final class AlertDispatcher<C: Clock>: ServiceLifecycle.Service, Sendable where C.Duration == Duration {
     /// A sink with its queue and the configured filters.
@@ -94,6 +95,9 @@ public final class AlertDispatcher<C: Clock>: ServiceLifecycle.Service, Sendable
 
     /// The names of the sinks, in configuration order.
     public var sinkNames: [String] { lanes.map(\.sink.name) }
+
+    /// Whether graceful shutdown has begun (events are no longer taken, failures not retried).
+    public var isStopping: Bool { state.withLock { $0.stopping } }
 
     /// Problems reported and not yet resolved.
     public var openProblems: [AlertEvent] {
@@ -225,24 +229,34 @@ public final class AlertDispatcher<C: Clock>: ServiceLifecycle.Service, Sendable
     }
 
     private func drain(_ lane: Lane) async {
+        // Once a delivery fails during shutdown the sink is taken as down: the rest is dropped without
+        // trying, so a dead sink cannot hold up the stop by one timeout per queued alert.
+        var givenUp = false
         for await event in lane.stream {
             adjustQueued(lane.sink.name, by: -1)
-            await deliver(event, to: lane.sink)
+            if givenUp {
+                metrics?.alertsSent(sink: lane.sink.name, result: .dropped).increment()
+                logger.warning("Alert dropped: the sink failed while stopping", metadata: metadata(event, sink: lane.sink.name))
+                continue
+            }
+            let delivered = await deliver(event, to: lane.sink)
+            if !delivered && state.withLock({ $0.stopping }) { givenUp = true }
         }
     }
 
-    private func deliver(_ event: AlertEvent, to sink: any AlertSink) async {
+    /// One event to one sink with retries; true when the sink took it.
+    private func deliver(_ event: AlertEvent, to sink: any AlertSink) async -> Bool {
         var attempt = 1
         while true {
             do {
                 try await sink.deliver(event)
                 metrics?.alertsSent(sink: sink.name, result: .success).increment()
                 logger.debug("Alert sent", metadata: metadata(event, sink: sink.name))
-                return
+                return true
             } catch {
                 if error is CancellationError || Task.isCancelled {
                     metrics?.alertsSent(sink: sink.name, result: .dropped).increment()
-                    return
+                    return false
                 }
                 metrics?.alertsSent(sink: sink.name, result: .failure).increment()
                 var meta = metadata(event, sink: sink.name)
@@ -252,7 +266,7 @@ public final class AlertDispatcher<C: Clock>: ServiceLifecycle.Service, Sendable
                 guard attempt < retry.attempts, !stopping else {
                     metrics?.alertsSent(sink: sink.name, result: .dropped).increment()
                     logger.error("Alert dropped after failed delivery", metadata: meta)
-                    return
+                    return false
                 }
                 let delay = jittered(retry.backoff(afterAttempt: attempt))
                 meta["retry.in"] = "\(delay)"
@@ -261,7 +275,7 @@ public final class AlertDispatcher<C: Clock>: ServiceLifecycle.Service, Sendable
                     try await clock.sleep(for: delay)
                 } catch {
                     metrics?.alertsSent(sink: sink.name, result: .dropped).increment()
-                    return
+                    return false
                 }
                 attempt += 1
             }

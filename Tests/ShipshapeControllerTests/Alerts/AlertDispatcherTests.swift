@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 import ShipshapeController
 import ShipshapeTesting
@@ -37,7 +38,8 @@ struct AlertDispatcherTests {
         sinks: [(String, String)],
         routes: [String: [String]] = [:],
         retry: AlertsConfiguration.Retry = { var retry = AlertsConfiguration.Retry(); retry.jitter = 0; return retry }(),
-        queueCapacity: Int = 16
+        queueCapacity: Int = 16,
+        run: Bool = true
     ) -> Setup {
         let clock = TestClock()
         let metrics = ShipshapeMetrics(environments: [])
@@ -50,7 +52,7 @@ struct AlertDispatcherTests {
         let dispatcher = AlertDispatcher(
             targets: targets, routing: { configuration.sinkNames(for: $0) }, dedupWindow: .seconds(600),
             queueCapacity: queueCapacity, retry: retry, metrics: metrics, clock: clock, logger: logger)
-        let task = Task { try await dispatcher.run() }
+        let task = Task { if run { try await dispatcher.run() } }
         return Setup(dispatcher: dispatcher, clock: clock, metrics: metrics, logs: logs, task: task)
     }
 
@@ -221,6 +223,32 @@ struct AlertDispatcherTests {
         dispatcher.finish()
         try await task.value
         #expect(returned.withLock { $0 })
+    }
+
+    @Test("on graceful shutdown a sink that fails gets no retries and its queue is dropped at once")
+    func shutdownDropsForDeadSink() async throws {
+        let gate = Gate()
+        let server = try await RecordingHTTPServer.start { _ in
+            await gate.wait()
+            return .init(status: 503, body: "down")
+        }
+        defer { Task { await server.stop() } }
+        let setup = Self.setUp(sinks: [("hook", server.baseURL)], run: false)
+        for index in 0..<5 { setup.dispatcher.send(Self.failed(String(repeating: "\(index)", count: 40))) }
+        // The dispatcher under a service group, so shutdown is the real graceful one.
+        let group = ServiceGroup(services: [setup.dispatcher], logger: RecordingLogHandler.logger().0)
+        let run = Task { try await group.run() }
+        try await server.waitForRequests(1)
+        await group.triggerGracefulShutdown()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !setup.dispatcher.isStopping && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(setup.dispatcher.isStopping)
+        await gate.open()
+        try await run.value
+        #expect(server.requests.count == 1, "requests: \(server.requests.count)")
+        #expect(setup.count("hook", .dropped) == 5)
+        #expect(setup.clock.sleeps.isEmpty, "no backoff while stopping")
+        #expect(setup.logs.text.contains("the sink failed while stopping"))
     }
 
     @Test("events go to the sinks of their environment's route; `*` covers the rest")

@@ -18,6 +18,9 @@ public struct Controller: Sendable {
     public let source: GitManifestSource
     public let sourceTrigger: Trigger
     public let environments: [String]
+    public let alerts: AlertDispatcher<ContinuousClock>
+    private let notifier: SystemdNotifier
+    private let watchdog: SystemdWatchdog<ContinuousClock>
     private let loops: [EnvironmentLoop]
     private let sourceLoop: SourceLoop
     private let logger: Logger
@@ -44,6 +47,16 @@ public struct Controller: Sendable {
         self.metrics = metrics
         let status = StatusBoard(environments: environments)
         self.status = status
+        let alerts = try AlertDispatcher(
+            configuration: configuration.alerts, metrics: metrics, clock: ContinuousClock(), logger: logger)
+        self.alerts = alerts
+        let notifier = SystemdNotifier()
+        self.notifier = notifier
+        // A loop is quiet for at most its resync interval plus one cycle (rollouts wait on health checks).
+        let watchdog = SystemdWatchdog(
+            notifier: notifier, loops: environments, maxSilence: configuration.git.pollInterval * 2 + .seconds(900),
+            clock: ContinuousClock(), logger: logger, statusLine: { SystemdStatusLine.summary(of: await status.snapshot()) })
+        self.watchdog = watchdog
         let store = try StateStore(directory: configuration.stateDirectory)
         if let lease = configuration.lease {
             let aws = AWSClient(
@@ -63,7 +76,7 @@ public struct Controller: Sendable {
         let reconciler = Reconciler(providers: Self.providers(configuration: configuration, logger: logger))
         let cycle = ReconcileCycle(
             reconciler: reconciler, store: store, metrics: metrics, status: status,
-            dryRun: configuration.policy.dryRun, logger: logger, leadership: leadership)
+            dryRun: configuration.policy.dryRun, logger: logger, leadership: leadership, alerts: alerts)
         var loops: [EnvironmentLoop] = []
         for environment in environments {
             var envLogger = logger
@@ -71,7 +84,7 @@ public struct Controller: Sendable {
             loops.append(
                 EnvironmentLoop(
                     environment: environment, source: source, cycle: cycle, trigger: Trigger(),
-                    resyncInterval: configuration.git.pollInterval, logger: envLogger))
+                    resyncInterval: configuration.git.pollInterval, logger: envLogger, watchdog: watchdog))
         }
         self.loops = loops
         admin = AdminActions(
@@ -81,7 +94,7 @@ public struct Controller: Sendable {
         self.sourceTrigger = sourceTrigger
         sourceLoop = SourceLoop(
             source: source, trigger: sourceTrigger, pollInterval: configuration.git.pollInterval,
-            environmentTriggers: loops.map(\.trigger), metrics: metrics, status: status, logger: logger)
+            environmentTriggers: loops.map(\.trigger), metrics: metrics, status: status, logger: logger, alerts: alerts)
     }
 
     /// The providers for the backends this controller manages.
@@ -94,13 +107,27 @@ public struct Controller: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let (host, port) = try configuration.listenAddress
         let token = try configuration.adminTokenFile.map { try SecretFile.read($0, what: "admin.tokenFile") }
+        let notifier = notifier
+        let logger = logger
         let http = HTTPServer.application(
             host: host, port: port, metrics: metrics, status: status, admin: admin, adminToken: token,
-            logger: logger, onListening: onListening)
+            logger: logger,
+            onListening: { bound in
+                do {
+                    try notifier.ready(status: "listening on \(host):\(bound)")
+                } catch {
+                    logger.warning("sd_notify READY failed", metadata: ["error": "\(error)"])
+                }
+                await onListening(bound)
+            })
+        // Shut down in reverse order: the watchdog first (STOPPING=1), then the loops (running cycles
+        // finish and may still raise alerts), the lease (released for the next leader), and the alert
+        // dispatcher last (it drains its queues).
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: http)] + (leadership.map { [.init(service: $0)] } ?? [])
-                    + [.init(service: sourceLoop)] + loops.map { .init(service: $0) },
+                services: [.init(service: alerts), .init(service: http)]
+                    + (leadership.map { [.init(service: $0)] } ?? [])
+                    + [.init(service: sourceLoop)] + loops.map { .init(service: $0) } + [.init(service: watchdog)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

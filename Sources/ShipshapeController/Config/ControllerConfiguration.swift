@@ -66,6 +66,8 @@ public struct ControllerConfiguration: Sendable, Hashable {
     public var adminTokenFile: String?
     /// Without a lease this controller is the only one and applies everything.
     public var lease: Lease?
+    /// Alert sinks, routing, dedup and retries (docs/alerts.md).
+    public var alerts = AlertsConfiguration()
 
     public init(git: Git) {
         self.git = git
@@ -158,7 +160,7 @@ private struct ConfigReader {
     mutating func configuration(_ root: Node.Mapping) throws -> ControllerConfiguration {
         let top = try fields(
             root, at: "",
-            allowed: ["git", "environments", "stateDirectory", "listen", "docker", "aws", "policy", "admin", "lease"])
+            allowed: ["git", "environments", "stateDirectory", "listen", "docker", "aws", "policy", "admin", "lease", "alerts"])
         guard let gitNode = top["git"] else {
             throw ConfigurationError("\(file): missing `git` (the config repository to watch)")
         }
@@ -201,11 +203,6 @@ private struct ConfigReader {
             let values = try fields(mapping, at: "admin", allowed: ["tokenFile"])
             if let file = values["tokenFile"] { config.adminTokenFile = try string(file, "admin.tokenFile") }
         }
-        if let node = top["admin"] {
-            guard let mapping = node.mapping else { throw fail(node, "`admin` must be a mapping") }
-            let values = try fields(mapping, at: "admin", allowed: ["tokenFile"])
-            if let file = values["tokenFile"] { config.adminTokenFile = try string(file, "admin.tokenFile") }
-        }
         if let node = top["lease"] {
             guard let mapping = node.mapping else { throw fail(node, "`lease` must be a mapping") }
             let values = try fields(mapping, at: "lease", allowed: ["table", "name", "duration"])
@@ -214,6 +211,10 @@ private struct ConfigReader {
             if let name = values["name"] { lease.name = try string(name, "lease.name") }
             if let duration = values["duration"] { lease.duration = try self.duration(duration, "lease.duration") }
             config.lease = lease
+        }
+        if let node = top["alerts"] {
+            guard let mapping = node.mapping else { throw fail(node, "`alerts` must be a mapping") }
+            config.alerts = try AlertsConfiguration.parse(mapping, file: file)
         }
         return config
     }

@@ -14,6 +14,8 @@ public struct EnvironmentLoop: Service {
     public let trigger: Trigger
     public let resyncInterval: Duration
     public let logger: Logger
+    /// Told of every pass, so a hung loop stops the systemd watchdog pings.
+    public let watchdog: SystemdWatchdog<ContinuousClock>?
 
     public init(
         environment: String,
@@ -21,8 +23,10 @@ public struct EnvironmentLoop: Service {
         cycle: ReconcileCycle,
         trigger: Trigger,
         resyncInterval: Duration,
-        logger: Logger
+        logger: Logger,
+        watchdog: SystemdWatchdog<ContinuousClock>? = nil
     ) {
+        self.watchdog = watchdog
         self.environment = environment
         self.source = source
         self.cycle = cycle
@@ -36,11 +40,13 @@ public struct EnvironmentLoop: Service {
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 await trigger.wait(timeout: resyncInterval)
+                watchdog?.beat(environment)
                 if Task.isShuttingDownGracefully { break }
                 guard let snapshot = await snapshot() else { continue }
                 // The cycle finishes even when a shutdown starts meanwhile: stopping between steps
                 // is safe, but a rollout cut in half is not.
                 _ = await cycle.run(environment: environment, snapshot: snapshot, apply: true)
+                watchdog?.beat(environment)
             }
         } onGracefulShutdown: {
             Task { await trigger.fire() }

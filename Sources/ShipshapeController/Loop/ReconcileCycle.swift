@@ -18,6 +18,8 @@ public struct ReconcileCycle: Sendable {
     public let logger: Logger
     /// The leader lease when several controllers run: only the leader applies AWS changes.
     public let leadership: Leadership?
+    /// Where the cycle's alert events go (`CycleAlerts`); nil sends none.
+    public let alerts: AlertDispatcher<ContinuousClock>?
     let now: @Sendable () -> Date
 
     public init(
@@ -28,9 +30,11 @@ public struct ReconcileCycle: Sendable {
         dryRun: Bool,
         logger: Logger,
         leadership: Leadership? = nil,
+        alerts: AlertDispatcher<ContinuousClock>? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.leadership = leadership
+        self.alerts = alerts
         self.reconciler = reconciler
         self.store = store
         self.metrics = metrics
@@ -94,6 +98,8 @@ public struct ReconcileCycle: Sendable {
             for error in errors { logger.error("Manifest error", metadata: ["diagnostic": "\(error)"]) }
             return Outcome(result: .invalid, diagnostics: diagnostics, message: message)
         }
+
+        alerts?.setManifestRoutes(environment.spec.alerts, for: name)
 
         // 2. Observe and plan.
         var plan: Plan
@@ -162,6 +168,7 @@ public struct ReconcileCycle: Sendable {
                 }
             }
         }
+        for event in CycleAlerts.beforeApply(plan) { alerts?.send(event) }
         let lease = leadership?.lease
         let heldGeneration = generation
         let metrics = metrics
@@ -275,6 +282,31 @@ public struct ReconcileCycle: Sendable {
             case .invalid: status.result = .invalid
             case .skipped:
                 if outcome.message?.hasPrefix("suspended") == true { status.result = .suspended }
+            }
+        }
+        if let alerts {
+            let events = CycleAlerts.after(
+                environment: name, revision: snapshot.revision, result: outcome.result, plan: outcome.plan,
+                report: outcome.report, errors: outcome.diagnostics.filter { $0.severity == .error }.map(\.description),
+                message: outcome.message, applied: apply && !dryRun)
+            for event in events { alerts.send(event) }
+            if let failure = outcome.report?.failure, ErrorDisposition.rolledBack(failure.error) {
+                alerts.send(
+                    AlertEvent(
+                        .rolledBack, environment: name, revision: snapshot.revision,
+                        resource: failure.resource.description,
+                        summary: "\(failure.resource) rolled back: the new version of \(PlanRenderer.shortRevision(snapshot.revision)) failed",
+                        details: ["\(failure.error)"]))
+            }
+            if let pending = outcome.pending {
+                alerts.send(
+                    AlertEvent(
+                        .approvalPending, environment: name, revision: snapshot.revision,
+                        summary:
+                            "\(pending.changes.count) disruptive change(s) in \(name) wait for \(pending.waitingFor): shipshape approve \(pending.id) --env \(name)",
+                        changes: pending.changes))
+            } else if apply && !dryRun && outcome.result == .success {
+                alerts.send(.resolved(.approvalPending, environment: name, revision: snapshot.revision))
             }
         }
         if apply && outcome.result != .skipped {

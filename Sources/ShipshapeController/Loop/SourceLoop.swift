@@ -12,6 +12,9 @@ public struct SourceLoop: Service {
     public let metrics: ShipshapeMetrics?
     public let status: StatusBoard?
     public let logger: Logger
+    /// Gets `gitUnreachable` after `unreachableAfter` failed fetches in a row, and its resolved notice.
+    public let alerts: AlertDispatcher<ContinuousClock>?
+    public let unreachableAfter: Int
 
     public init(
         source: GitManifestSource,
@@ -20,8 +23,12 @@ public struct SourceLoop: Service {
         environmentTriggers: [Trigger],
         metrics: ShipshapeMetrics?,
         status: StatusBoard?,
-        logger: Logger
+        logger: Logger,
+        alerts: AlertDispatcher<ContinuousClock>? = nil,
+        unreachableAfter: Int = 3
     ) {
+        self.alerts = alerts
+        self.unreachableAfter = unreachableAfter
         self.source = source
         self.trigger = trigger
         self.pollInterval = pollInterval
@@ -44,7 +51,10 @@ public struct SourceLoop: Service {
                     metrics?.gitFetchTotal(result: moved ? "success" : "unchanged").increment()
                     metrics?.gitFetchDuration().record(ContinuousClock.now - start)
                     await status?.recordFetch(error: nil)
-                    if failures > 0 { logger.info("Config repository reachable again") }
+                    if failures > 0 {
+                        logger.info("Config repository reachable again")
+                        alerts?.send(.resolved(.gitUnreachable, environment: "*", revision: snapshot.revision))
+                    }
                     failures = 0
                     if moved {
                         lastRevision = snapshot.revision
@@ -58,6 +68,13 @@ public struct SourceLoop: Service {
                     logger.error(
                         "Fetching the config repository failed",
                         metadata: ["error": "\(error)", "failures": "\(failures)"])
+                    if failures >= unreachableAfter {
+                        alerts?.send(
+                            AlertEvent(
+                                .gitUnreachable, environment: "*", revision: lastRevision ?? "",
+                                summary: "The config repository could not be fetched \(failures) times in a row",
+                                details: ["\(error)"]))
+                    }
                 }
                 await trigger.wait(timeout: jittered(pollInterval))
             }

@@ -13,11 +13,23 @@ public enum ErrorDisposition: String, Sendable, Hashable, Codable {
 /// An error that knows its disposition. Errors that do not conform count as transient.
 public protocol ClassifiedError: Error {
     var disposition: ErrorDisposition { get }
+    /// True when the failed change was undone: the previous version runs again (a rollout's
+    /// automatic rollback). The controller raises a `rolledBack` alert for it.
+    var rolledBack: Bool { get }
+}
+
+extension ClassifiedError {
+    public var rolledBack: Bool { false }
 }
 
 extension ErrorDisposition {
     /// The disposition of any error.
     public static func of(_ error: any Error) -> ErrorDisposition {
         (error as? any ClassifiedError)?.disposition ?? .transient
+    }
+
+    /// Whether `error` reports a rollback to the previous version.
+    public static func rolledBack(_ error: any Error) -> Bool {
+        (error as? any ClassifiedError)?.rolledBack ?? false
     }
 }

@@ -186,7 +186,8 @@ extension DockerServiceProvider {
                 ? "no earlier replica was stopped"
                 : "rolled back to \(Set(stopped.map(\.image)).sorted().joined(separator: ", ")) (restarted \(restarted.count) of \(stopped.count))"
             throw DockerProviderError(
-                "\(spec.resourceID): \(canary ? "canary" : "rolling") rollout of \(spec.service.image) failed: \(error); \(back)"
+                "\(spec.resourceID): \(canary ? "canary" : "rolling") rollout of \(spec.service.image) failed: \(error); \(back)",
+                rolledBack: !restarted.isEmpty
             )
         }
         keep.formUnion(created.map(\.id))

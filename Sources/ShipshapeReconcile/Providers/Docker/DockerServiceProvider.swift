@@ -117,9 +117,11 @@ public struct DockerServiceProvider: Provider {
 public struct DockerProviderError: ClassifiedError, CustomStringConvertible {
     public var description: String
     public var disposition: ErrorDisposition
+    public var rolledBack: Bool
 
-    init(_ description: String, disposition: ErrorDisposition = .stalled) {
+    init(_ description: String, disposition: ErrorDisposition = .stalled, rolledBack: Bool = false) {
         self.description = description
         self.disposition = disposition
+        self.rolledBack = rolledBack
     }
 }

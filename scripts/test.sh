@@ -212,8 +212,11 @@ if ! $checks_only; then
             status=FAIL
         fi
         # Swift Testing's last line ("Test run with N tests ... passed/failed ...") and XCTest's.
+        # (XCTest's "Executed 0 tests" line is noise when every test is a Swift Testing one.)
         detail="$(grep -E '(Test run with [0-9]+ tests?|Executed [0-9]+ tests?)' "$logs/swift-test.log" |
-            tail -n 2 | sed -E 's/^[^A-Za-z]+//' | paste -sd ';' - || true)"
+            grep -v 'Executed 0 tests' | tail -n 2 | sed -E 's/^[^A-Za-z]+//' | paste -sd ';' - || true)"
+        failed_tests="$(grep -oE '(Test [^ ]+ failed after|Test Case .* failed)' "$logs/swift-test.log" |
+            sed -E 's/^Test (Case )?//; s/ failed.*//' | sort -u || true)"
         [[ $status == FAIL && -z $detail ]] && detail="no summary line: timed out or crashed? log: .test-env/logs/swift-test.log"
         record "$status" swift-test $((SECONDS - start)) "$detail"
     else
@@ -232,6 +235,10 @@ for entry in "${results[@]}"; do
     [[ $status == PASS ]] || color=$_c_red
     printf '  %s%-4s%s  %-28s %5s s  %s\n' "$color" "$status" "$_c_reset" "$name" "$seconds" "$detail"
 done
+if [[ -n ${failed_tests:-} ]]; then
+    printf '\nFailed Swift tests (details in .test-env/logs/swift-test.log):\n'
+    while IFS= read -r name; do printf '  %s\n' "$name"; done <<<"$failed_tests"
+fi
 if ((failed > 0)); then
     printf '%s%d failed%s\n' "$_c_red" "$failed" "$_c_reset"
     exit 1

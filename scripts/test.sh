@@ -146,7 +146,8 @@ check_systemd_unit() {
 check_install_script() {
     local prefix
     prefix="$(mktemp -d)"
-    deploy/install.sh --prefix "$prefix" --binary /bin/true
+    # (set -e does not apply inside a function called from `if`: every step checks its status.)
+    deploy/install.sh --prefix "$prefix" --binary /bin/true || { rm -rf "$prefix"; return 1; }
     local expect
     for expect in "755 usr/local/bin/shipshape" "644 etc/systemd/system/shipshape.service" \
         "750 etc/shipshape" "640 etc/shipshape/config.yaml" "750 var/lib/shipshape" \
@@ -158,13 +159,13 @@ check_install_script() {
     done
     # Idempotent, and an edited config survives a second run.
     echo "# edited by the operator" >>"$prefix/etc/shipshape/config.yaml"
-    deploy/install.sh --prefix "$prefix" --binary /bin/true
+    deploy/install.sh --prefix "$prefix" --binary /bin/true || { rm -rf "$prefix"; return 1; }
     grep -q "edited by the operator" "$prefix/etc/shipshape/config.yaml" ||
         { echo "a second run overwrote etc/shipshape/config.yaml"; rm -rf "$prefix"; return 1; }
     # --dry-run changes nothing.
     local empty
     empty="$(mktemp -d)"
-    deploy/install.sh --prefix "$empty" --binary /bin/true --dry-run
+    deploy/install.sh --prefix "$empty" --binary /bin/true --dry-run || { rm -rf "$prefix" "$empty"; return 1; }
     [[ -z "$(ls -A "$empty")" ]] || { echo "--dry-run wrote files"; rm -rf "$prefix" "$empty"; return 1; }
     rm -rf "$prefix" "$empty"
     echo "install.sh: modes right, idempotent, --dry-run writes nothing"

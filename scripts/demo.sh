@@ -20,7 +20,7 @@ case "${1:-}" in
     --no-run) run=false ;;
     "") ;;
     -h | --help)
-        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+        awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
         exit 0
         ;;
     *) die "unknown option '$1' (usage: scripts/demo.sh [--no-run])" ;;

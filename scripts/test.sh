@@ -92,7 +92,7 @@ check_python_scripts() {
     venv_python -c 'import ast, sys
 for path in sys.argv[1:]:
     ast.parse(open(path).read(), path)
-print("parses:", " ".join(sys.argv[1:]))' scripts/*.py
+print("parses:", " ".join(sys.argv[1:]))' scripts/*.py scripts/systemd-lab/*.py
 }
 
 check_promtool_rules() {

@@ -11,7 +11,7 @@ export PATH := $(if $(shell command -v swift),,/opt/swift/usr/bin:)$(PATH)
 help: ## Show this help
 	@printf 'Usage: make TARGET\n\n'
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN { FS = ":.*## " } { printf "  %-8s %s\n", $$1, $$2 }'
+		awk 'BEGIN { FS = ":.*## " } { printf "  %-12s %s\n", $$1, $$2 }'
 
 setup: ## Install what is missing (apt packages, moto in .tools/venv)
 	scripts/setup.sh

@@ -96,7 +96,7 @@ fi
 if [[ -x $binary ]] && command -v ldd >/dev/null 2>&1; then
     missing_libs="$(LC_ALL=C ldd "$binary" 2>/dev/null | awk '/not found/ { print $1 }' | paste -sd ' ' - || true)"
     if [[ -n $missing_libs ]]; then
-        message="$binary needs shared libraries this host lacks: $missing_libs. Build it with 'swift build -c release --product shipshape --static-swift-stdlib' and install libgit2 (Debian: apt-get install libgit2-1.5)"
+        message="$binary needs shared libraries this host lacks: $missing_libs. Build it with 'swift build -c release --product shipshape --static-swift-stdlib' (no Swift runtime on the host) and install the distribution's packages for the rest (Debian 12: apt-get install libgit2-1.5 libxml2 libcurl4)"
         if $dry_run || [[ -n $prefix ]]; then
             printf 'warning: %s\n' "$message" >&2
         else

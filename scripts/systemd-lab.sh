@@ -20,7 +20,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-IMAGE=shipshape-systemd-lab:debian12-1
+IMAGE=shipshape-systemd-lab:debian12-2
 binary="$REPO_ROOT/scripts/systemd-lab/standin.py"
 standin=true
 keep=false
@@ -57,7 +57,7 @@ build_image() {
     mkdir -p "$rootfs"
     log "debootstrap Debian 12 with systemd into $rootfs (a few minutes, once)"
     debootstrap --variant=minbase \
-        --include=systemd,systemd-sysv,dbus,python3,git,ca-certificates,libgit2-1.5 \
+        --include=systemd,systemd-sysv,dbus,python3,git,ca-certificates,libgit2-1.5,libxml2,libcurl4 \
         bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
         >"$TEST_ENV_DIR/systemd-lab/debootstrap.log" 2>&1 ||
         die "debootstrap failed (log: $TEST_ENV_DIR/systemd-lab/debootstrap.log)"
@@ -121,7 +121,8 @@ if ! $standin; then
         git -C "$work" add manifests
         git -C "$work" -c user.name=lab -c user.email=lab@shipshape.invalid commit -q -m seed
         git -C "$work" push -q /var/lib/lab/config.git main
-        chmod -R a+rX /var/lib/lab
+        # libgit2 refuses a repository owned by another user (safe.directory), as git does.
+        chown -R shipshape:shipshape /var/lib/lab/config.git
         cat >/etc/shipshape/config.yaml <<YAML
 git:
   url: file:///var/lib/lab/config.git

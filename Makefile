@@ -6,12 +6,12 @@ SHELL := bash
 .DEFAULT_GOAL := help
 export PATH := $(if $(shell command -v swift),,/opt/swift/usr/bin:)$(PATH)
 
-.PHONY: help setup build test demo bench lint format clean
+.PHONY: help setup build test demo bench lint format systemd-lab clean
 
 help: ## Show this help
 	@printf 'Usage: make TARGET\n\n'
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN { FS = ":.*## " } { printf "  %-8s %s\n", $$1, $$2 }'
+		awk 'BEGIN { FS = ":.*## " } { printf "  %-12s %s\n", $$1, $$2 }'
 
 setup: ## Install what is missing (apt packages, moto in .tools/venv)
 	scripts/setup.sh
@@ -34,6 +34,9 @@ lint: ## Check formatting of Sources and Tests with swift format (.swift-format)
 
 format: ## Format Sources and Tests in place with swift format
 	swift format format --in-place --recursive --parallel Sources Tests Package.swift
+
+systemd-lab: ## Run deploy/systemd/shipshape.service under a real systemd in a container (BINARY=path for a real build)
+	scripts/systemd-lab.sh $(if $(BINARY),--binary $(BINARY))
 
 clean: ## Stop what the scripts started and remove .demo/ and .test-env/ (keeps .build/, .tools/)
 	scripts/clean.sh

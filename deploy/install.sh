@@ -7,7 +7,8 @@
 #
 #   --binary PATH  the shipshape binary to install
 #                  (default: .build/release/shipshape; build it with
-#                  `swift build -c release --product shipshape`)
+#                  `swift build -c release --product shipshape --static-swift-stdlib`
+#                  so that the host needs no Swift toolchain)
 #   --prefix DIR   install below DIR instead of / (staging a package, tests): the
 #                  user is not created and nothing is started
 #   --dry-run      print what would be done, change nothing
@@ -46,7 +47,7 @@ while [[ $# -gt 0 ]]; do
             shift
             ;;
         -h | --help)
-            sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
+            awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
             exit 0
             ;;
         *)
@@ -87,6 +88,20 @@ if [[ ! -x $binary ]]; then
         printf 'warning: %s is not an executable file yet\n' "$binary" >&2
     else
         die "$binary is not an executable file: build it with 'swift build -c release --product shipshape' or pass --binary PATH"
+    fi
+fi
+# A binary linked against the Swift runtime's shared libraries does not start on a host
+# without the toolchain: build it with --static-swift-stdlib (it then needs only libc,
+# libstdc++ and libgit2 from the distribution).
+if [[ -x $binary ]] && command -v ldd >/dev/null 2>&1; then
+    missing_libs="$(LC_ALL=C ldd "$binary" 2>/dev/null | awk '/not found/ { print $1 }' | paste -sd ' ' - || true)"
+    if [[ -n $missing_libs ]]; then
+        message="$binary needs shared libraries this host lacks: $missing_libs. Build it with 'swift build -c release --product shipshape --static-swift-stdlib' (no Swift runtime on the host) and install the distribution's packages for the rest (Debian 12: apt-get install libgit2-1.5 libxml2 libcurl4)"
+        if $dry_run || [[ -n $prefix ]]; then
+            printf 'warning: %s\n' "$message" >&2
+        else
+            die "$message"
+        fi
     fi
 fi
 for file in "$here/systemd/shipshape.service" "$here/config.example.yaml" "$here/iam-policy.json"; do

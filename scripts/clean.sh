@@ -6,8 +6,10 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-if docker_ok; then
-    # The demo's containers: made by Shipshape for environment 'dev' from the demo registry.
+# The demo's containers (made by Shipshape for environment 'dev' from the demo registry) are
+# removed only when this checkout started the demo registry: when it reused another
+# checkout's stack, the containers may be that checkout's demo.
+if docker_ok && pid_alive "$DEMO_DIR/registry.pid"; then
     ids=()
     while read -r id image; do
         [[ $image == 127.0.0.1:5000/* ]] && ids+=("$id")
@@ -18,6 +20,8 @@ if docker_ok; then
         log "removing the demo's containers: ${ids[*]}"
         docker rm -f "${ids[@]}" >/dev/null
     fi
+elif [[ -d $DEMO_DIR ]]; then
+    log "the demo registry was not started from this checkout: its 'dev' containers are left alone"
 fi
 "$REPO_ROOT/scripts/test-env.sh" down
 rm -rf "$DEMO_DIR" "$TEST_ENV_DIR"

@@ -21,7 +21,7 @@ for arg in "$@"; do
     case "$arg" in
         --force) force=true ;;
         -h | --help)
-            sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+            awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
             exit 0
             ;;
         -*) die "unknown option '$arg'" ;;

@@ -4,8 +4,9 @@
 #   scripts/demo.sh            install, build, start the stack, seed the config repo, run
 #   scripts/demo.sh --no-run   the same, but stop before starting `shipshape run`
 #
-# Steps: scripts/setup.sh → swift build (release by default; SHIPSHAPE_BUILD=debug
-# for a debug build) → scripts/test-env.sh up --demo (dockerd, registry on
+# Steps: scripts/setup.sh → swift build (debug by default: it shares the build of
+# `make test` and a cold release build takes about twice as long; SHIPSHAPE_BUILD=release
+# for a release build) → scripts/test-env.sh up --demo (dockerd, registry on
 # 127.0.0.1:5000, moto on 127.0.0.1:4566) → scripts/demo-images.sh → a config
 # repo .demo/config.git seeded from manifests/ with a work clone .demo/config →
 # .demo/shipshape.yaml → `shipshape run --config .demo/shipshape.yaml`.
@@ -20,7 +21,7 @@ case "${1:-}" in
     --no-run) run=false ;;
     "") ;;
     -h | --help)
-        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+        awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
         exit 0
         ;;
     *) die "unknown option '$1' (usage: scripts/demo.sh [--no-run])" ;;
@@ -28,7 +29,7 @@ esac
 
 REGISTRY=127.0.0.1:5000
 LISTEN=127.0.0.1:9090
-build_config="${SHIPSHAPE_BUILD:-release}"
+build_config="${SHIPSHAPE_BUILD:-debug}"
 [[ $build_config == release || $build_config == debug ]] ||
     die "SHIPSHAPE_BUILD must be 'release' or 'debug', not '$build_config'"
 

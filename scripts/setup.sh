@@ -19,7 +19,7 @@ case "${1:-}" in
     --check) check_only=true ;;
     "") ;;
     -h | --help)
-        sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+        awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
         exit 0
         ;;
     *) die "unknown option '$1' (usage: scripts/setup.sh [--check])" ;;

@@ -25,7 +25,7 @@ registry_pidfile="$DEMO_DIR/registry.pid"
 moto_pidfile="$DEMO_DIR/moto.pid"
 
 usage() {
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
 }
 
 registry_ok() { http_ok "http://$REGISTRY_ADDR/v2/"; }

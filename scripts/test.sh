@@ -30,7 +30,7 @@ while [[ $# -gt 0 ]]; do
             shift
             ;;
         -h | --help)
-            sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+            awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
             exit 0
             ;;
         *) die "unknown option '$1' (see scripts/test.sh --help)" ;;
@@ -92,7 +92,7 @@ check_python_scripts() {
     venv_python -c 'import ast, sys
 for path in sys.argv[1:]:
     ast.parse(open(path).read(), path)
-print("parses:", " ".join(sys.argv[1:]))' scripts/*.py
+print("parses:", " ".join(sys.argv[1:]))' scripts/*.py scripts/systemd-lab/*.py
 }
 
 check_promtool_rules() {
@@ -146,7 +146,8 @@ check_systemd_unit() {
 check_install_script() {
     local prefix
     prefix="$(mktemp -d)"
-    deploy/install.sh --prefix "$prefix" --binary /bin/true
+    # (set -e does not apply inside a function called from `if`: every step checks its status.)
+    deploy/install.sh --prefix "$prefix" --binary /bin/true || { rm -rf "$prefix"; return 1; }
     local expect
     for expect in "755 usr/local/bin/shipshape" "644 etc/systemd/system/shipshape.service" \
         "750 etc/shipshape" "640 etc/shipshape/config.yaml" "750 var/lib/shipshape" \
@@ -158,13 +159,13 @@ check_install_script() {
     done
     # Idempotent, and an edited config survives a second run.
     echo "# edited by the operator" >>"$prefix/etc/shipshape/config.yaml"
-    deploy/install.sh --prefix "$prefix" --binary /bin/true
+    deploy/install.sh --prefix "$prefix" --binary /bin/true || { rm -rf "$prefix"; return 1; }
     grep -q "edited by the operator" "$prefix/etc/shipshape/config.yaml" ||
         { echo "a second run overwrote etc/shipshape/config.yaml"; rm -rf "$prefix"; return 1; }
     # --dry-run changes nothing.
     local empty
     empty="$(mktemp -d)"
-    deploy/install.sh --prefix "$empty" --binary /bin/true --dry-run
+    deploy/install.sh --prefix "$empty" --binary /bin/true --dry-run || { rm -rf "$prefix" "$empty"; return 1; }
     [[ -z "$(ls -A "$empty")" ]] || { echo "--dry-run wrote files"; rm -rf "$prefix" "$empty"; return 1; }
     rm -rf "$prefix" "$empty"
     echo "install.sh: modes right, idempotent, --dry-run writes nothing"
@@ -212,8 +213,11 @@ if ! $checks_only; then
             status=FAIL
         fi
         # Swift Testing's last line ("Test run with N tests ... passed/failed ...") and XCTest's.
+        # (XCTest's "Executed 0 tests" line is noise when every test is a Swift Testing one.)
         detail="$(grep -E '(Test run with [0-9]+ tests?|Executed [0-9]+ tests?)' "$logs/swift-test.log" |
-            tail -n 2 | sed -E 's/^[^A-Za-z]+//' | paste -sd ';' - || true)"
+            grep -v 'Executed 0 tests' | tail -n 2 | sed -E 's/^[^A-Za-z]+//' | paste -sd ';' - || true)"
+        failed_tests="$(grep -oE '(Test [^ ]+ failed after|Test Case .* failed)' "$logs/swift-test.log" |
+            sed -E 's/^Test (Case )?//; s/ failed.*//' | sort -u || true)"
         [[ $status == FAIL && -z $detail ]] && detail="no summary line: timed out or crashed? log: .test-env/logs/swift-test.log"
         record "$status" swift-test $((SECONDS - start)) "$detail"
     else
@@ -232,6 +236,10 @@ for entry in "${results[@]}"; do
     [[ $status == PASS ]] || color=$_c_red
     printf '  %s%-4s%s  %-28s %5s s  %s\n' "$color" "$status" "$_c_reset" "$name" "$seconds" "$detail"
 done
+if [[ -n ${failed_tests:-} ]]; then
+    printf '\nFailed Swift tests (details in .test-env/logs/swift-test.log):\n'
+    while IFS= read -r name; do printf '  %s\n' "$name"; done <<<"$failed_tests"
+fi
 if ((failed > 0)); then
     printf '%s%d failed%s\n' "$_c_red" "$failed" "$_c_reset"
     exit 1

@@ -20,6 +20,8 @@ public struct AlertEvent: Sendable, Hashable {
         case manifestInvalid
         case signatureRefused
         case gitUnreachable
+        /// The followed ref's history was rewritten (a force-push); the new tip is followed.
+        case historyRewritten
         case approvalPending
         /// A revision's rollout started (GitHub commit status `pending`).
         case revisionApplying
@@ -31,7 +33,7 @@ public struct AlertEvent: Sendable, Hashable {
             case .reconcileFailed, .driftDetected, .manifestInvalid, .signatureRefused, .gitUnreachable,
                 .approvalPending:
                 true
-            case .driftCorrected, .rolledBack, .revisionApplying, .revisionApplied:
+            case .driftCorrected, .rolledBack, .revisionApplying, .revisionApplied, .historyRewritten:
                 false
             }
         }
@@ -40,7 +42,7 @@ public struct AlertEvent: Sendable, Hashable {
         public var defaultSeverity: AlertSeverity {
             switch self {
             case .reconcileFailed, .rolledBack, .manifestInvalid, .signatureRefused, .gitUnreachable: .critical
-            case .driftDetected, .approvalPending: .warning
+            case .driftDetected, .approvalPending, .historyRewritten: .warning
             case .driftCorrected, .revisionApplying, .revisionApplied: .info
             }
         }
@@ -55,7 +57,7 @@ public struct AlertEvent: Sendable, Hashable {
             case .manifestInvalid: .manifestInvalid
             case .gitUnreachable: .sourceUnreachable
             case .revisionApplied: .revisionApplied
-            case .signatureRefused, .approvalPending, .revisionApplying: nil
+            case .signatureRefused, .approvalPending, .revisionApplying, .historyRewritten: nil
             }
         }
 
@@ -69,6 +71,7 @@ public struct AlertEvent: Sendable, Hashable {
             case .manifestInvalid: "Manifests invalid"
             case .signatureRefused: "Commit signature refused"
             case .gitUnreachable: "Config repository unreachable"
+            case .historyRewritten: "Config repository history rewritten"
             case .approvalPending: "Approval pending"
             case .revisionApplying: "Applying revision"
             case .revisionApplied: "Revision applied"

@@ -1,4 +1,5 @@
 import Foundation
+public import ShipshapeGit
 import ShipshapeManifest
 import Yams
 
@@ -11,12 +12,32 @@ public struct ControllerConfiguration: Sendable, Hashable {
     public struct Git: Sendable, Hashable {
         /// `file://`, `https://` or `ssh://` URL of the config repository.
         public var url: String
-        public var branch: String = "main"
+        /// What is followed: a branch (default `main`), a tag, or the newest tag in a semver range.
+        public var ref: GitRef = .branch("main")
         /// Folder in the repository that holds the manifests.
         public var path: String = "manifests"
         public var pollInterval: Duration = .seconds(30)
+        /// Credentials (token or deploy key files), CA file and pinned known_hosts.
+        public var remote = GitRemoteOptions()
+        /// Only apply tip commits signed by an allowed key; nil applies unsigned commits.
+        public var verify: CommitVerificationPolicy?
+        /// GitHub push webhooks (`POST /hooks/github`); nil disables the endpoint.
+        public var webhook: Webhook?
 
         public init(url: String) { self.url = url }
+    }
+
+    /// The GitHub webhook receiver's settings.
+    public struct Webhook: Sendable, Hashable {
+        /// File holding the webhook's secret (`X-Hub-Signature-256` HMAC key).
+        public var secretFile: String
+        /// `owner/name` the pushes must come from; by default the repository of `git.url`.
+        public var repository: String?
+
+        public init(secretFile: String, repository: String? = nil) {
+            self.secretFile = secretFile
+            self.repository = repository
+        }
     }
 
     public struct Docker: Sendable, Hashable {
@@ -165,10 +186,60 @@ private struct ConfigReader {
             throw ConfigurationError("\(file): missing `git` (the config repository to watch)")
         }
         guard let gitMapping = gitNode.mapping else { throw fail(gitNode, "`git` must be a mapping") }
-        let gitFields = try fields(gitMapping, at: "git", allowed: ["url", "branch", "path", "pollInterval"])
+        let gitFields = try fields(
+            gitMapping, at: "git",
+            allowed: [
+                "url", "branch", "tag", "semver", "path", "pollInterval", "tokenFile", "sshKeyFile", "knownHostsFile",
+                "caFile", "verify", "webhook",
+            ])
         guard let urlNode = gitFields["url"] else { throw fail(gitNode, "missing `git.url`") }
         var git = ControllerConfiguration.Git(url: try string(urlNode, "git.url"))
-        if let node = gitFields["branch"] { git.branch = try string(node, "git.branch") }
+        let refKeys = ["branch", "tag", "semver"].filter { gitFields[$0] != nil }
+        if refKeys.count > 1 {
+            throw fail(gitNode, "give one of `git.branch`, `git.tag` or `git.semver`, not \(refKeys.joined(separator: " and "))")
+        }
+        if let node = gitFields["branch"] { git.ref = .branch(try string(node, "git.branch")) }
+        if let node = gitFields["tag"] { git.ref = .tag(try string(node, "git.tag")) }
+        if let node = gitFields["semver"] {
+            do {
+                git.ref = .semver(try SemanticVersionRange(try string(node, "git.semver")))
+            } catch let error as ConfigurationError {
+                throw error
+            } catch {
+                throw fail(node, "`git.semver`: \(error)")
+            }
+        }
+        if gitFields["tokenFile"] != nil && gitFields["sshKeyFile"] != nil {
+            throw fail(gitNode, "give one of `git.tokenFile` (HTTPS) or `git.sshKeyFile` (SSH), not both")
+        }
+        if let node = gitFields["tokenFile"] { git.remote.credentials = .token(file: try string(node, "git.tokenFile")) }
+        if let node = gitFields["sshKeyFile"] {
+            git.remote.credentials = .sshKey(privateKeyFile: try string(node, "git.sshKeyFile"))
+        }
+        if let node = gitFields["knownHostsFile"] { git.remote.knownHostsFile = try string(node, "git.knownHostsFile") }
+        if let node = gitFields["caFile"] { git.remote.caFile = try string(node, "git.caFile") }
+        if let node = gitFields["verify"] {
+            guard let mapping = node.mapping else { throw fail(node, "`git.verify` must be a mapping") }
+            let values = try fields(mapping, at: "git.verify", allowed: ["mode", "allowedSigners", "keyring"])
+            if let mode = values["mode"], try string(mode, "git.verify.mode") != "head" {
+                throw fail(mode, "`git.verify.mode` must be `head` (the tip commit must carry a trusted signature)")
+            }
+            let policy = CommitVerificationPolicy(
+                allowedSignersFile: try values["allowedSigners"].map { try string($0, "git.verify.allowedSigners") },
+                openPGPKeyringFile: try values["keyring"].map { try string($0, "git.verify.keyring") })
+            guard policy.allowedSignersFile != nil || policy.openPGPKeyringFile != nil else {
+                throw fail(node, "`git.verify` needs `allowedSigners` (SSH) or `keyring` (OpenPGP)")
+            }
+            git.verify = policy
+        }
+        if let node = gitFields["webhook"] {
+            guard let mapping = node.mapping else { throw fail(node, "`git.webhook` must be a mapping") }
+            let values = try fields(mapping, at: "git.webhook", allowed: ["secretFile", "repository"])
+            guard let secret = values["secretFile"] else { throw fail(node, "missing `git.webhook.secretFile`") }
+            git.webhook = ControllerConfiguration.Webhook(
+                secretFile: try string(secret, "git.webhook.secretFile"),
+                repository: try values["repository"].map { try string($0, "git.webhook.repository") })
+        }
         if let node = gitFields["path"] { git.path = try string(node, "git.path") }
         if let node = gitFields["pollInterval"] { git.pollInterval = try duration(node, "git.pollInterval") }
 

@@ -1,5 +1,6 @@
 public import Logging
 import Prometheus
+import ShipshapeGit
 public import ServiceLifecycle
 
 /// Fetches the config repository every poll interval (with ±10% jitter so a fleet does not fetch in
@@ -43,6 +44,8 @@ public struct SourceLoop: Service {
         await withGracefulShutdownHandler {
             var lastRevision: String?
             var failures = 0
+            var refusedRevision: String?
+            var reportedForcedUpdate: GitRefUpdate?
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let start = ContinuousClock.now
                 do {
@@ -56,9 +59,35 @@ public struct SourceLoop: Service {
                         alerts?.send(.resolved(.gitUnreachable, environment: "*", revision: snapshot.revision))
                     }
                     failures = 0
+                    if refusedRevision != nil {
+                        refusedRevision = nil
+                        alerts?.send(.resolved(.signatureRefused, environment: "*", revision: snapshot.revision))
+                    }
+                    if let forced = await source.lastForcedUpdate, forced != reportedForcedUpdate {
+                        reportedForcedUpdate = forced
+                        alerts?.send(
+                            AlertEvent(
+                                .historyRewritten, environment: "*", revision: snapshot.revision,
+                                summary:
+                                    "\(forced.name) was force-pushed from \(forced.old?.short ?? "none") to \(forced.new?.short ?? "none"); following the new tip"
+                            ))
+                    }
                     if moved {
                         lastRevision = snapshot.revision
                         for environment in environmentTriggers { await environment.fire() }
+                    }
+                } catch let refused as SignatureRefused {
+                    // The fetch worked; the tip is not trusted. The last good revision stays in force.
+                    metrics?.gitFetchTotal(result: "success").increment()
+                    metrics?.signatureRefused().increment()
+                    await status?.recordFetch(error: "\(refused)")
+                    logger.error("Commit signature refused", metadata: ["error": "\(refused)"])
+                    if refusedRevision != refused.revision {
+                        refusedRevision = refused.revision
+                        alerts?.send(
+                            AlertEvent(
+                                .signatureRefused, environment: "*", revision: refused.revision,
+                                summary: "\(refused)"))
                     }
                 } catch {
                     failures += 1

@@ -42,6 +42,16 @@ public final class ShipshapeMetrics: Sendable {
         }
         for result in ["success", "failure", "unchanged"] { _ = gitFetchTotal(result: result) }
         _ = gitFetchDuration()
+        _ = signatureRefused()
+    }
+
+    public func signatureRefused() -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "shipshape_commit_signature_refused_total",
+                "Tip commits not applied because they carry no trusted signature (git.verify)."),
+            labels: []
+        )
     }
 
     private static func name(_ name: String, _ help: String) -> MetricNameDescriptor {

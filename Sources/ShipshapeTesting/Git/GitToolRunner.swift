@@ -3,11 +3,9 @@ import Foundation
 /// Runs the short-lived tools of the Git harness (`git`, `openssl`, `ssh-keygen`, `gpg`) with
 /// their output captured in files instead of pipes.
 ///
-/// `Command.run` reads its pipes with blocking reads on `DispatchQueue.global()`; on a 2-core
-/// machine with many parallel tests those reads (two per command) can take every thread of the
-/// global pool and the commands stall for minutes. Here nothing blocks a shared thread: the
-/// process is started with `posix_spawn`, writes to files, and a dedicated thread waits for it
-/// (Foundation's `Process` reaping was seen to stall while long-running servers were alive).
+/// Unlike `Command.run` (Foundation's `Process`, whose reaping was seen to stall while
+/// long-running servers were alive), the process is started with `posix_spawn`, writes to files,
+/// and a dedicated thread waits for it: nothing blocks a shared thread.
 public enum GitToolRunner {
     /// A finished tool.
     public struct Output: Sendable {

@@ -42,14 +42,15 @@ public final class UnixDatagramListener: Sendable {
     public func receive(timeout: Duration = .seconds(5)) async -> String? {
         let fd = fd
         let milliseconds = Int32(min(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000, 60_000))
+        // A dedicated thread: the blocking poll must not occupy Dispatch's small global pool.
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread {
                 var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 guard poll(&poller, 1, milliseconds) == 1 else { return continuation.resume(returning: nil) }
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 let count = recv(fd, &buffer, buffer.count, 0)
                 continuation.resume(returning: count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : nil)
-            }
+            }.start()
         }
     }
 

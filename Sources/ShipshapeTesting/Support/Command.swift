@@ -47,20 +47,22 @@ public enum Command {
         process.standardInput = stdinPipe
 
         let output: Output = try await withCheckedThrowingContinuation { continuation in
-            // Reading both pipes on their own threads keeps a chatty program from blocking on a full pipe.
+            // Reading both pipes on dedicated threads keeps a chatty program from blocking on a full
+            // pipe, without tying up Dispatch's small global pool (2 threads on these machines),
+            // which other tests and libraries need.
             let group = DispatchGroup()
             nonisolated(unsafe) var outData = Data()
             nonisolated(unsafe) var errData = Data()
             group.enter()
-            DispatchQueue.global().async {
+            Thread {
                 outData = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
                 group.leave()
-            }
+            }.start()
             group.enter()
-            DispatchQueue.global().async {
+            Thread {
                 errData = stderrPipe.fileHandleForReading.readDataToEndOfFile()
                 group.leave()
-            }
+            }.start()
             process.terminationHandler = { finished in
                 group.notify(queue: .global()) {
                     continuation.resume(

@@ -1,4 +1,5 @@
 import ShipshapeController
+import ShipshapeGit
 import Testing
 
 @Suite("Controller configuration")
@@ -21,7 +22,7 @@ struct ControllerConfigurationTests {
             admin: { tokenFile: /etc/shipshape/admin-token }
             lease: { table: shipshape-leases, name: prod, duration: 20s }
             """, file: "config.yaml")
-        #expect(config.git.branch == "release" && config.git.path == "envs")
+        #expect(config.git.ref == .branch("release") && config.git.path == "envs")
         #expect(config.git.pollInterval == .seconds(90))
         #expect(config.environments == ["prod"])
         #expect(try config.listenAddress.host == "::1" && config.listenAddress.port == 9191)

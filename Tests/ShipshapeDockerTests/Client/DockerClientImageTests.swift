@@ -26,7 +26,7 @@ struct DockerClientImageTests {
                 let image = try #require(try await client.inspectImage(remote))
                 #expect(image.repoTags.contains(remote))
                 #expect(image.repoDigests.contains { $0.hasPrefix("\(registry.address)/\(repository)@sha256:") })
-                #expect(image.defaults.cmd == ["/bin/httpd", "-f", "-p", "8080", "-h", "/www"])
+                #expect(image.defaults.cmd == ["/bin/sh", "-c", "trap \"exit 0\" TERM; /bin/httpd -f -p 8080 -h /www & wait"])
                 #expect(image.defaults.exposedPorts == [ContainerPort(8080)])
 
                 // The same image pinned by digest: removed, then pulled back by `repo@sha256:…`.

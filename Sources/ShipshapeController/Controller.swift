@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import ShipshapeAWS
+import ShipshapeGit
 public import Logging
 import ServiceLifecycle
 import ShipshapeManifest
@@ -107,11 +108,16 @@ public struct Controller: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let (host, port) = try configuration.listenAddress
         let token = try configuration.adminTokenFile.map { try SecretFile.read($0, what: "admin.tokenFile") }
+        let webhook = try configuration.git.webhook.map { settings in
+            HTTPServer.WebhookSettings(
+                verifier: try GitHubWebhook(secretFile: settings.secretFile), repositoryURL: configuration.git.url,
+                repository: settings.repository, ref: configuration.git.ref, trigger: sourceTrigger)
+        }
         let notifier = notifier
         let logger = logger
         let http = HTTPServer.application(
             host: host, port: port, metrics: metrics, status: status, admin: admin, adminToken: token,
-            logger: logger,
+            webhook: webhook, logger: logger,
             onListening: { bound in
                 do {
                     try notifier.ready(status: "listening on \(host):\(bound)")

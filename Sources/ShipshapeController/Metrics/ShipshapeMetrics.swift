@@ -43,6 +43,15 @@ public final class ShipshapeMetrics: Sendable {
         for result in ["success", "failure", "unchanged"] { _ = gitFetchTotal(result: result) }
         _ = gitFetchDuration()
         _ = signatureRefused()
+        for result in ["accepted", "ignored", "ping", "rejected"] { _ = webhooks(result: result) }
+    }
+
+    public func webhooks(result: String) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "shipshape_webhooks_total", "GitHub webhook requests by result (accepted, ignored, ping, rejected)."),
+            labels: [("result", result)]
+        )
     }
 
     public func signatureRefused() -> Counter {

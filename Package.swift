@@ -142,7 +142,11 @@ let package = Package(
             dependencies: ["ShipshapeManifest"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "ShipshapeAWSTests", dependencies: ["ShipshapeAWS", "ShipshapeTesting"]),
+        .testTarget(
+            name: "ShipshapeAWSTests",
+            dependencies: ["ShipshapeAWS", "ShipshapeTesting"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "ShipshapeDockerTests",
             dependencies: [

@@ -43,7 +43,7 @@ struct AWSProviderFixture {
         let client = AWSClient(
             configuration: .init(
                 region: region, endpoint: proxy.endpoint, environment: [:], retry: RetryPolicy(jitter: { 1 }),
-                attemptTimeout: .seconds(60), sleep: { _ in await Task.yield() }),
+                attemptTimeout: .seconds(60), sleep: { delay in try await Task.sleep(for: min(delay, .milliseconds(50))) }),
             credentialProvider: StaticCredentialProvider(
                 AWSCredentials(accessKeyID: MotoServer.dummyAccessKeyID, secretAccessKey: MotoServer.dummySecretAccessKey)),
             logger: Logger(label: "test.aws"))

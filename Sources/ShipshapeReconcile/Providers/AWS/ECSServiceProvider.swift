@@ -61,10 +61,10 @@ public struct ECSServiceProvider: Provider {
         let wanted = targets.targets(environment: scope.environment)
         guard let region = scope.region, !wanted.isEmpty else { return [:] }
         let ecs = ECSClient(client: try clients.client(for: region))
-        let byCluster = Dictionary(grouping: wanted, by: \.value.cluster)
+        let byCluster = Dictionary(grouping: wanted, by: { $0.value.cluster })
         let services = try await withThrowingTaskGroup(of: [ECSService].self) { group in
             for (cluster, entries) in byCluster {
-                let names = entries.map(\.value.serviceName).sorted()
+                let names = entries.map { $0.value.serviceName }.sorted()
                 group.addTask {
                     do {
                         return try await ecs.describeServices(cluster: cluster, services: names).services

@@ -130,7 +130,7 @@ extension SecurityGroupProvider {
                 revoke.append(rule.ruleID)
             }
         }
-        let add = wanted.filter { !present.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value.aws)
+        let add = wanted.filter { !present.contains($0.key) }.sorted { $0.key < $1.key }.map { $0.value.aws }
         let direction = egress ? "egress" : "ingress"
         if !add.isEmpty {
             try await authorize(add, egress: egress, groupID: groupID, ec2: ec2)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ShipshapeAWS
 import ShipshapeManifest
 import ShipshapeReconcile
@@ -73,7 +74,8 @@ struct AWSObserveBenchmark {
             let environment = fixture.environment(spec)
             let scope = Scope(environment: environment.name, region: AWSProviderFixture.region)
             let desired = try fixture.reconciler.desiredResources(for: environment)
-            #expect(desired.count == 20 + 200 + 20 + 1 + 20)
+            let expectedCount = 261  // 20 groups, 200 instances, 20 databases, 1 image, 20 services
+            #expect(desired.count == expectedCount)
 
             // Warm-up (first observe reads the task definition once), then three measured rounds.
             let warm = try await fixture.plan(environment)

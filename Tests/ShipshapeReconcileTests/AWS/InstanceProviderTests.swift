@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ShipshapeAWS
 import ShipshapeManifest
 import ShipshapeReconcile

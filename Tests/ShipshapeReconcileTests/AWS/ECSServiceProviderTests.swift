@@ -76,10 +76,12 @@ struct ECSServiceProviderTests {
             #expect(fixture.mutatingCalls.isEmpty)
             // One DescribeServices for the cluster, one DescribeImages for the repository, and the new
             // revision's task definition read once (cached from then on).
-            #expect(fixture.proxy.actions.sorted() == ["DescribeImages", "DescribeServices", "DescribeTaskDefinition"])
+            // (The EC2 providers' look for orphaned owned groups and instances is left out here.)
+            let ecsCalls = { fixture.proxy.actions.filter { !$0.hasPrefix("DescribeInstances") && !$0.hasPrefix("DescribeSecurityGroups") }.sorted() }
+            #expect(ecsCalls() == ["DescribeImages", "DescribeServices", "DescribeTaskDefinition"])
             fixture.proxy.clearRecording()
             _ = try await fixture.plan(environment, applied: plan.fingerprints)
-            #expect(fixture.proxy.actions.sorted() == ["DescribeImages", "DescribeServices"])
+            #expect(ecsCalls() == ["DescribeImages", "DescribeServices"])
         }
     }
 
@@ -106,12 +108,13 @@ struct ECSServiceProviderTests {
     func rollback() async throws {
         let options = AWSProviderOptions(
             protectedPorts: [], instanceStateTimeout: .seconds(5), pollInterval: .milliseconds(200), deploymentTimeout: .seconds(2))
-        // moto reports 2 running tasks whatever the desired count: 3 never settles.
-        try await AWSProviderFixture.with(motoEnvironment: ["MOTO_ECS_SERVICE_RUNNING": "2"], options: options) { fixture in
+        // moto started with MOTO_ECS_SERVICE_RUNNING=1 reports 1 of the 2 desired tasks running after
+        // a task definition change: the deployment never settles.
+        try await AWSProviderFixture.with(motoEnvironment: ["MOTO_ECS_SERVICE_RUNNING": "1"], options: options) { fixture in
             try await Self.seed(fixture)
             let before = try await Self.serviceState(fixture)
             fixture.proxy.clearRecording()
-            let result = try await fixture.cycle(Self.environment(fixture, tag: "1.1.0", replicas: 3))
+            let result = try await fixture.cycle(Self.environment(fixture, tag: "1.1.0"))
             let failure = try #require(result.report.failure)
             #expect(failure.resource == ResourceID(.ecsService, "api"))
             let error = try #require(failure.error as? AWSProviderError)

@@ -92,6 +92,15 @@ struct AWSObserveBenchmark {
                     line += " \(provider.name)=\(live.count) resources/\(calls.count) calls/\(elapsed.formatted(.units(allowed: [.milliseconds])))"
                     #expect(calls.count <= 3, "\(provider.name): \(calls)")
                 }
+                // The same two security-group calls made with the bare client, to tell the provider's own
+                // work from moto's and the proxy's.
+                let ec2 = EC2Client(client: fixture.client)
+                let rawStart = ContinuousClock.now
+                let groups = try await ec2.describeSecurityGroups(filters: [.tag(Ownership.environmentKey, env)])
+                let rules = try await ec2.describeSecurityGroupRules(groupIDs: groups.map(\.groupID))
+                let raw = ContinuousClock.now - rawStart
+                #expect(rules.count >= 500)
+                line += " | bare client SG calls (\(groups.count) groups, \(rules.count) rules): \(raw.formatted(.units(allowed: [.milliseconds])))"
                 fixture.proxy.clearRecording()
                 let start = ContinuousClock.now
                 let plan = try await fixture.plan(environment)
@@ -101,7 +110,8 @@ struct AWSObserveBenchmark {
                 line += "(\(Dictionary(grouping: fixture.proxy.actions, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")))"
                 report.append(line)
             }
-            print("AWS observe benchmark (moto on loopback, through the recording proxy):\n" + report.joined(separator: "\n"))
+            let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+            print("AWS observe benchmark (moto on loopback, through the recording proxy; load average \(load)):\n" + report.joined(separator: "\n"))
         }
     }
 }

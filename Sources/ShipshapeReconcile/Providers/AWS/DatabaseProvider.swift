@@ -32,7 +32,8 @@ public struct DatabaseProvider: Provider {
     struct Spec: Sendable {
         var id: ResourceID
         var region: String
-        var identifier: String
+        /// Nil when the manifest adopts by tag, which RDS does not support here.
+        var identifier: String?
         var instanceClass: String
         var storageGiB: Int
         var applyImmediately: Bool
@@ -52,13 +53,13 @@ public struct DatabaseProvider: Provider {
         var identifiers: [ResourceID: String] = [:]
         for database in databases {
             let id = ResourceID(.database, database.name)
-            let identifier: String
+            // Databases are adopted by identifier only; a tag adoption fails that one change at apply
+            // time rather than the whole environment's plan.
+            let identifier: String?
             switch database.adopt {
             case nil: identifier = database.name
             case .id(let adopted): identifier = adopted
-            case .tag(let key, let value):
-                throw AWSProviderError.invalid(
-                    id.description, "databases are adopted by identifier only, not by tag (\(key)=\(value)); use adopt: { id: IDENTIFIER }")
+            case .tag: identifier = nil
             }
             identifiers[id] = identifier
             let spec = Spec(
@@ -120,22 +121,27 @@ public struct DatabaseProvider: Provider {
         guard let spec = change.desired?.payload as? Spec else {
             throw AWSProviderError.invalid(change.resource.description, "the plan carries no database spec")
         }
+        guard let identifier = spec.identifier else {
+            throw AWSProviderError.invalid(
+                change.resource.description,
+                "databases are adopted by DB instance identifier only, not by tag; use adopt: { id: IDENTIFIER }")
+        }
         let rds = RDSClient(client: try clients.client(for: spec.region))
         let instance: RDSDBInstance
         if let observed = change.live?.payload as? RDSDBInstance {
             instance = observed
         } else {
             do {
-                guard let found = try await rds.describeDBInstances(identifier: spec.identifier).first else {
+                guard let found = try await rds.describeDBInstances(identifier: identifier).first else {
                     throw AWSError(
-                        code: AWSError.Code.dbInstanceNotFound.rawValue, message: spec.identifier, service: "rds",
+                        code: AWSError.Code.dbInstanceNotFound.rawValue, message: identifier, service: "rds",
                         operation: "DescribeDBInstances", classification: .client)
                 }
                 instance = found
             } catch let error as AWSError where error.is(.dbInstanceNotFound) {
                 throw AWSProviderError.notFound(
                     spec.id,
-                    "DB instance \(spec.identifier) does not exist in \(spec.region); Shipshape does not create databases: "
+                    "DB instance \(identifier) does not exist in \(spec.region); Shipshape does not create databases: "
                         + "create it, or adopt an existing one with adopt: { id: IDENTIFIER }")
             }
         }
@@ -144,11 +150,11 @@ public struct DatabaseProvider: Provider {
         if attributes["class"] != .string(spec.instanceClass) { modification.dbInstanceClass = spec.instanceClass }
         if attributes["storage"] != .int(spec.storageGiB) { modification.allocatedStorage = spec.storageGiB }
         guard modification.dbInstanceClass != nil || modification.allocatedStorage != nil else { return }
-        let result = try await rds.modifyDBInstance(spec.identifier, modification)
+        let result = try await rds.modifyDBInstance(identifier, modification)
         context.logger.notice(
             "Modified DB instance",
             metadata: [
-                "db": "\(spec.identifier)", "class": "\(modification.dbInstanceClass ?? "-")",
+                "db": "\(identifier)", "class": "\(modification.dbInstanceClass ?? "-")",
                 "storage": "\(modification.allocatedStorage.map(String.init) ?? "-")",
                 "applyImmediately": "\(spec.applyImmediately)",
                 "pending": "\(Self.attributes(result)["pending"] ?? .map([:]))",

@@ -64,11 +64,17 @@ struct AWSDesiredStateTests {
         #expect(resource.attributes["egress"] == nil)
     }
 
-    @Test("an environment in another region than the single client's fails with an error naming both")
+    @Test("an environment in another region than the single client's fails with an error naming both; one without AWS resources needs no client")
     func regionMismatch() async throws {
         let client = Self.client(region: "us-east-1")
         defer { Task { try? await client.shutdown() } }
         let provider = SecurityGroupProvider(clients: .single(client), logger: Logger(label: "test"))
+        // Without security groups the provider needs no client at all.
+        _ = try provider.desiredResources(for: Environment(name: "prod", spec: EnvironmentSpec(region: "ap-northeast-2")))
+        #expect(try await provider.observe(Scope(environment: "prod", region: "ap-northeast-2")).isEmpty)
+        let group = ShipshapeManifest.SecurityGroup(name: "web", vpc: "vpc-1", description: "web")
+        _ = try provider.desiredResources(
+            for: Environment(name: "prod", spec: EnvironmentSpec(region: "ap-northeast-2", securityGroups: ["web": group])))
         let error = await #expect(throws: AWSProviderError.self) {
             _ = try await provider.observe(Scope(environment: "prod", region: "ap-northeast-2"))
         }

@@ -76,8 +76,7 @@ struct ECSServiceProviderTests {
             #expect(fixture.mutatingCalls.isEmpty)
             // One DescribeServices for the cluster, one DescribeImages for the repository, and the new
             // revision's task definition read once (cached from then on).
-            // (The EC2 providers' look for orphaned owned groups and instances is left out here.)
-            let ecsCalls = { fixture.proxy.actions.filter { !$0.hasPrefix("DescribeInstances") && !$0.hasPrefix("DescribeSecurityGroups") }.sorted() }
+            let ecsCalls = { fixture.proxy.actions.sorted() }
             #expect(ecsCalls() == ["DescribeImages", "DescribeServices", "DescribeTaskDefinition"])
             fixture.proxy.clearRecording()
             _ = try await fixture.plan(environment, applied: plan.fingerprints)

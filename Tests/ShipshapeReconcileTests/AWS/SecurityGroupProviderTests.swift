@@ -77,9 +77,9 @@ struct SecurityGroupProviderTests {
             #expect(second.plan.changes.isEmpty, "\(PlanRenderer.text(second.plan))")
             #expect(second.report.succeeded)
             #expect(fixture.mutatingCalls.isEmpty, "mutating calls in a no-op cycle: \(fixture.mutatingCalls)")
-            // One batched describe for the groups, one for all their rules; the instance provider looks
-            // for owned instances that left the manifests (one call); the other kinds have nothing to read.
-            #expect(fixture.proxy.actions.sorted() == ["DescribeInstances", "DescribeSecurityGroupRules", "DescribeSecurityGroups"])
+            // One batched describe for the groups, one for all their rules; the kinds the environment does
+            // not use make no call.
+            #expect(fixture.proxy.actions.sorted() == ["DescribeSecurityGroupRules", "DescribeSecurityGroups"])
         }
     }
 

@@ -60,7 +60,8 @@ public struct SecurityGroupProvider: Provider {
 
     public func observe(_ scope: Scope) async throws -> [ResourceID: LiveResource] {
         let wanted = targets.targets(environment: scope.environment)
-        guard let region = scope.region else { return [:] }
+        // An environment without resources of this kind needs no AWS call (and no AWS credentials).
+        guard let region = scope.region, !wanted.isEmpty else { return [:] }
         let ec2 = EC2Client(client: try clients.client(for: region))
         let groups = try await EC2Lookup.fetch(
             wanted.values.map(\.locator), environment: scope.environment, idFilter: "group-id"

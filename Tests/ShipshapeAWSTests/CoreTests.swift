@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 @testable import ShipshapeAWS
+import ShipshapeTesting
 import Testing
 
 @Suite("endpoints, retries, errors, registry")
@@ -101,5 +102,23 @@ struct CoreTests {
         #expect(root.string("x") == "1")
         #expect(root.list("set").compactMap { $0.string("k") } == ["v", "<w>"])
         #expect(throws: XMLElementNode.XMLParseError.self) { try XMLElementNode.parse(Data("<a><b></a>".utf8)) }
+    }
+
+    @Test("region: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region")
+    func region() throws {
+        #expect(AWSRegion.resolve(environment: ["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-2"]) == "eu-west-1")
+        #expect(AWSRegion.resolve(environment: ["AWS_DEFAULT_REGION": "us-east-2", "HOME": "/nonexistent"]) == "us-east-2")
+        let dir = try TemporaryDirectory(prefix: "shipshape-aws-region")
+        defer { dir.remove() }
+        let config = try dir.write("[profile ops]\nregion = ap-northeast-2\n", to: "config")
+        #expect(AWSRegion.resolve(environment: ["AWS_CONFIG_FILE": config, "AWS_PROFILE": "ops"]) == "ap-northeast-2")
+        #expect(AWSRegion.resolve(environment: ["HOME": "/nonexistent"]) == nil)
+    }
+
+    @Test("the IAM policy document is valid JSON listing every action")
+    func policyDocument() throws {
+        let object = try JSONSerialization.jsonObject(with: Data(AWSAction.iamPolicyDocument.utf8)) as? [String: Any]
+        let statement = (object?["Statement"] as? [[String: Any]])?.first
+        #expect((statement?["Action"] as? [String]) == AWSAction.iamActions)
     }
 }

@@ -79,6 +79,10 @@ struct CredentialTests {
 
     @Test("IMDSv2 against moto: token, role, credentials; cached until close to expiry")
     func imds() async throws {
+        try await MotoSlots.with { try await imdsBody() }
+    }
+
+    private func imdsBody() async throws {
         let moto = try await MotoServer.start()
         let proxy = try await AWSFaultProxy.start(upstream: moto.endpoint)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ShipshapeAWS
 import ShipshapeTesting
 import Testing
@@ -75,6 +76,32 @@ struct FaultTests {
         }
     }
 
+    @Test("the shared retry quota stops retries once spent, and successes refill it")
+    func retryQuota() async throws {
+        try await MotoFixture.with(proxy: true, retry: RetryPolicy(jitter: { 1 }, retryQuota: 10)) { fixture in
+            let proxy = try #require(fixture.proxy)
+            let ec2 = EC2Client(client: fixture.client)
+            proxy.inject(.throttle(.ec2), times: 4)
+            let first = await #expect(throws: AWSError.self) { try await ec2.describeVPCs() }
+            #expect(first?.attempts == 3)
+            #expect(fixture.client.retryQuotaRemaining == 0)
+            let second = await #expect(throws: AWSError.self) { try await ec2.describeVPCs() }
+            #expect(second?.attempts == 1, "an empty bucket means no retry")
+            #expect(proxy.calls.count == 4)
+            _ = try await ec2.describeVPCs()
+            #expect(fixture.client.retryQuotaRemaining == 1, "a first-try success gives back one token")
+            proxy.inject(.status(503))
+            let third = await #expect(throws: AWSError.self) { try await ec2.describeVPCs() }
+            #expect(third?.attempts == 1, "one token is not enough for a retry")
+            for _ in 0..<4 { _ = try await ec2.describeVPCs() }
+            #expect(fixture.client.retryQuotaRemaining == 5)
+            proxy.inject(.status(503))
+            _ = try await ec2.describeVPCs()
+            #expect(proxy.calls.suffix(2).map(\.status) == [503, 200])
+            #expect(fixture.client.retryQuotaRemaining == 5, "a success after a retry gives back that retry's cost")
+        }
+    }
+
     @Test("client errors are not retried")
     func clientErrorsNotRetried() async throws {
         try await MotoFixture.with(proxy: true) { fixture in
@@ -100,6 +127,52 @@ struct FaultTests {
             #expect(proxy.calls.map(\.status) == [403, 200, 200], "the offset is kept for later calls")
             _ = try await SSMClient(client: fixture.client).getParameters(["/x"])
             #expect(proxy.calls.last?.status == 200)
+        }
+    }
+
+    @Test("an attempt that outlives attemptTimeout is a Timeout, retried")
+    func attemptTimeout() async throws {
+        try await MotoFixture.with(proxy: true) { fixture in
+            let proxy = try #require(fixture.proxy)
+            // Without retries: the typed Timeout error.
+            proxy.inject(.delay(.seconds(4)), times: 1, action: "GetCallerIdentity")
+            let error = await #expect(throws: AWSError.self) {
+                try await withAWSClient(
+                    .init(
+                        region: MotoFixture.region, endpoint: proxy.endpoint, environment: [:], retry: .none,
+                        attemptTimeout: .seconds(1))
+                ) { client in try await STSClient(client: client).getCallerIdentity() }
+            }
+            #expect(error?.is(.timeout) == true)
+            #expect(error?.classification == .transient)
+
+            // With retries: the slow attempt is abandoned, the next one answers.
+            let sleeps = SleepRecorder()
+            proxy.inject(.delay(.seconds(8)), times: 1, action: "GetCallerIdentity")
+            let identity = try await withAWSClient(
+                .init(
+                    region: MotoFixture.region, endpoint: proxy.endpoint, environment: [:], retry: RetryPolicy(jitter: { 1 }),
+                    attemptTimeout: .seconds(4), sleep: sleeps.sleep)
+            ) { client in
+                try await STSClient(client: client).getCallerIdentity()
+            }
+            #expect(identity.account == "123456789012")
+            #expect(sleeps.recorded.first == .milliseconds(100))
+        }
+    }
+
+    @Test("AWS_ENDPOINT_URL_<SERVICE> routes that service, AWS_ENDPOINT_URL the others")
+    func endpointVariables() async throws {
+        try await MotoFixture.with(proxy: true) { fixture in
+            let proxy = try #require(fixture.proxy)
+            let environment = [
+                "AWS_ENDPOINT_URL": fixture.moto.endpoint.absoluteString, "AWS_ENDPOINT_URL_EC2": proxy.endpoint.absoluteString,
+            ]
+            try await withAWSClient(.init(region: MotoFixture.region, environment: environment)) { client in
+                _ = try await EC2Client(client: client).describeVPCs()
+                _ = try await STSClient(client: client).getCallerIdentity()
+            }
+            #expect(!proxy.actions.isEmpty && Set(proxy.actions) == ["DescribeVpcs"], "only EC2 goes through the proxy")
         }
     }
 }

@@ -5,9 +5,9 @@ import Testing
 
 @Suite("ECR, ECS, RDS, ELBv2, DynamoDB, SSM, Secrets Manager, STS against moto")
 struct ServiceTests {
-    @Test("ECR: images found by tag and digest, missing tag typed, authorization token")
+    @Test("ECR: images found by tag and digest, missing tag typed, authorization token and its cache")
     func ecr() async throws {
-        try await MotoFixture.with { fixture in
+        try await MotoFixture.with(proxy: true) { fixture in
             let digest = try await fixture.moto.python(
                 """
                 import boto3, json
@@ -39,6 +39,17 @@ struct ServiceTests {
             #expect(!auth.password.isEmpty)
             #expect(!auth.description.contains(auth.password))
             #expect(auth.expiresAt != nil)
+
+            // The cache fetches once while the token is valid (moto's token expires in 2015, so
+            // a clock set before then keeps it, and one after it refetches every time).
+            let early = ECRAuthorizationCache(ecr: ecr, now: { Date(timeIntervalSince1970: 0) })
+            _ = try await early.authorization()
+            _ = try await early.authorization()
+            let late = ECRAuthorizationCache(ecr: ecr)
+            _ = try await late.authorization()
+            _ = try await late.authorization()
+            let tokenCalls = try #require(fixture.proxy).actions.filter { $0 == "GetAuthorizationToken" }.count
+            #expect(tokenCalls == 1 + 1 + 2)
         }
     }
 
@@ -79,11 +90,22 @@ struct ServiceTests {
             #expect(container?["portMappings"]?.arrayValue?.first?["containerPort"]?.intValue == 8080)
             #expect(next.document["networkMode"]?.stringValue == "bridge")
 
+            // Created with MOTO_ECS_SERVICE_RUNNING=1: settled at once.
+            let settled = try await ecs.waitUntilSettled(
+                cluster: "prod", service: "svc-0", timeout: .seconds(30), pollInterval: .milliseconds(100))
+            #expect(settled.runningCount == 1)
             let nextARN = try #require(next.arn)
             let updated = try await ecs.updateService(cluster: "prod", service: "svc-0", taskDefinition: nextARN)
             #expect(updated.taskDefinition == next.arn)
             let after = try await ecs.describeServices(cluster: "prod", services: ["svc-0"])
             #expect(after.services.first?.taskDefinition == next.arn)
+            // moto keeps the old deployment as PRIMARY: the waiter times out, naming what it saw.
+            let stuck = await #expect(throws: AWSError.self) {
+                try await ecs.waitUntilSettled(
+                    cluster: "prod", service: "svc-0", timeout: .milliseconds(500), pollInterval: .milliseconds(100))
+            }
+            #expect(stuck?.is(.waiterTimeout) == true)
+            #expect(stuck?.message.contains("web:1") == true)
 
             let clusters = try await ecs.describeClusters(["prod"])
             #expect(clusters.first?.clusterName == "prod")

@@ -89,6 +89,12 @@ public struct AWSAction: Sendable, Hashable, CustomStringConvertible {
     /// The IAM actions of `all`, sorted, for a least-privilege policy.
     public static var iamActions: [String] { all.map(\.iamAction).sorted() }
 
+    /// A least-privilege IAM policy document (JSON) allowing exactly the actions in `all`.
+    public static var iamPolicyDocument: String {
+        let actions = iamActions.map { "\"\($0)\"" }.joined(separator: ", ")
+        return #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["# + actions + #"], "Resource": "*"}]}"#
+    }
+
     /// The names of the mutating operations, for counting writes in recordings.
     public static var mutatingNames: Set<String> { Set(all.filter(\.isMutating).map(\.name)) }
 }

@@ -9,8 +9,13 @@ import Synchronization
 /// The transport every typed client (`EC2Client`, `ECSClient`, …) shares: endpoint resolution,
 /// SigV4 signing, retries in the SDKs' standard mode, clock-skew correction, and error decoding.
 ///
-/// One `AWSClient` per region and credential source; it is `Sendable` and meant to be shared. Call
-/// `shutdown()` when done if it created its own `HTTPClient`.
+/// One `AWSClient` per region and credential source; it is `Sendable` and meant to be shared. When
+/// it creates its own `HTTPClient` (no `httpClient` given), `shutdown()` must be called before the
+/// client is released: AsyncHTTPClient traps when a client is deinitialised while still running.
+///
+/// Retries follow `RetryPolicy` (the SDKs' standard mode). Like the SDKs, a mutating call whose
+/// connection broke is retried too, so a caller may see `InvalidPermission.Duplicate` (or a similar
+/// "already done" error) for a change that the first attempt did apply.
 ///
 /// Clock skew: when a call fails with a skew-related code (`RequestTimeTooSkewed`, `RequestExpired`,
 /// `SignatureDoesNotMatch`, `InvalidSignatureException`, `AuthFailure`) and the response's `Date`
@@ -72,6 +77,7 @@ public final class AWSClient: Sendable {
     let httpClient: HTTPClient
     private let ownsHTTPClient: Bool
     private let offset = Mutex<TimeInterval>(0)
+    private let quota: Mutex<Int>
     let resolver: AWSEndpointResolver
 
     /// Creates a client. Without `httpClient`, the client makes its own (shut it down with `shutdown()`).
@@ -82,6 +88,7 @@ public final class AWSClient: Sendable {
         logger: Logger
     ) {
         self.configuration = configuration
+        quota = Mutex(configuration.retry.retryQuota ?? Int.max)
         self.credentialProvider = credentialProvider
         self.logger = logger
         if let httpClient {
@@ -105,6 +112,9 @@ public final class AWSClient: Sendable {
     /// Seconds added to the local clock when signing, learnt from a skew error (0 until then).
     public var clockOffset: TimeInterval { offset.withLock { $0 } }
 
+    /// Tokens left in the retry quota (see `RetryPolicy`).
+    public var retryQuotaRemaining: Int { quota.withLock { $0 } }
+
     /// The endpoint `service` is reached at.
     public func endpoint(for service: AWSService) -> URL {
         resolver.endpoint(for: service, region: configuration.region)
@@ -118,6 +128,7 @@ public final class AWSClient: Sendable {
     ) async throws -> RawResponse {
         var attempt = 0
         var correctedSkew = false
+        var lastRetryCost = 0
         while true {
             attempt += 1
             let failure: AWSError
@@ -125,6 +136,7 @@ public final class AWSClient: Sendable {
             do {
                 let response = try await attemptOnce(action, body: body, contentType: contentType, extraHeaders: extraHeaders)
                 if (200..<300).contains(response.status) {
+                    refund(attempt == 1 ? 1 : lastRetryCost)
                     logger.trace(
                         "aws call succeeded",
                         metadata: ["aws.operation": "\(action.iamAction)", "aws.attempt": "\(attempt)"])
@@ -155,11 +167,14 @@ public final class AWSClient: Sendable {
                 failure = transportError(error, action: action, attempt: attempt)
             }
             if skewRetry { continue }
-            guard configuration.retry.isRetryable(failure), attempt < configuration.retry.maxAttempts else {
+            guard configuration.retry.isRetryable(failure), attempt < configuration.retry.maxAttempts,
+                takeFromQuota(configuration.retry.cost(of: failure), action: action)
+            else {
                 var final = failure
                 final.attempts = attempt
                 throw final
             }
+            lastRetryCost = configuration.retry.cost(of: failure)
             let delay = configuration.retry.delay(beforeRetry: attempt, after: failure)
             logger.debug(
                 "aws call failed, retrying",
@@ -169,6 +184,24 @@ public final class AWSClient: Sendable {
                 ])
             try await configuration.sleep(delay)
         }
+    }
+
+    private func takeFromQuota(_ cost: Int, action: AWSAction) -> Bool {
+        let taken = quota.withLock { tokens in
+            guard tokens >= cost else { return false }
+            tokens -= cost
+            return true
+        }
+        if !taken {
+            logger.warning(
+                "aws retry quota exhausted, not retrying", metadata: ["aws.operation": "\(action.iamAction)"])
+        }
+        return taken
+    }
+
+    private func refund(_ tokens: Int) {
+        guard let limit = configuration.retry.retryQuota, tokens > 0 else { return }
+        quota.withLock { $0 = min(limit, $0 + tokens) }
     }
 
     private func attemptOnce(

@@ -66,6 +66,8 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
             return "AWS is throttling this account's \(service) calls; the next reconcile will try again, or lower the request rate."
         case .transient:
             return "This looks temporary (service or network); the next reconcile will try again."
+        case .auth where service == "credentials":
+            return "Give the controller credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile in ~/.aws (AWS_PROFILE), or an instance role reachable over IMDSv2."
         case .auth:
             return "Check the credentials the controller uses (environment, profile or instance role), their IAM permissions for \(service):\(operation), and the host clock."
         case .client:

@@ -50,6 +50,11 @@ public struct XMLElementNode: Sendable, Equatable {
 
     /// Parses `data` into its root element.
     public static func parse(_ data: Data) throws -> XMLElementNode {
+        // FoundationXML traps on element or attribute names that are not valid UTF-8 (seen on Linux
+        // with Swift 6.3), so a damaged response is refused here instead of crashing the process.
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw XMLParseError(reason: "the document is not valid UTF-8", line: 0)
+        }
         let delegate = TreeBuilder()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = false

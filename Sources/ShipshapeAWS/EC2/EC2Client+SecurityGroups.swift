@@ -16,16 +16,24 @@ extension EC2Client {
         }
     }
 
-    /// The rules of the groups in `groupIDs` (one paginated call for all of them), or the rules
-    /// matching `filters`.
+    /// The rules of the groups in `groupIDs` (one paginated call per 200 groups, the most a filter
+    /// takes), or the rules matching `filters` when `groupIDs` is empty.
     public func describeSecurityGroupRules(groupIDs: [String] = [], filters: [EC2Filter] = []) async throws
         -> [SecurityGroupRule]
     {
-        var allFilters = filters
-        if !groupIDs.isEmpty { allFilters.append(EC2Filter("group-id", groupIDs)) }
-        return try await paginate(.ec2DescribeSecurityGroupRules) { token in
+        if groupIDs.isEmpty { return try await describeRules(filters: filters) }
+        var rules: [SecurityGroupRule] = []
+        for start in stride(from: 0, to: groupIDs.count, by: 200) {
+            let batch = Array(groupIDs[start..<min(start + 200, groupIDs.count)])
+            rules += try await describeRules(filters: filters + [EC2Filter("group-id", batch)])
+        }
+        return rules
+    }
+
+    private func describeRules(filters: [EC2Filter]) async throws -> [SecurityGroupRule] {
+        try await paginate(.ec2DescribeSecurityGroupRules) { token in
             var parameters = QueryParameters()
-            Self.addFilters(allFilters, to: &parameters)
+            Self.addFilters(filters, to: &parameters)
             parameters.add("MaxResults", pageSize)
             parameters.add("NextToken", token)
             let root = try await client.query(.ec2DescribeSecurityGroupRules, parameters)

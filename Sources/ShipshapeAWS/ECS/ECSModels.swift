@@ -24,11 +24,16 @@ public struct ECSService: Sendable, Hashable {
     public var pendingCount: Int
     public var deployments: [Deployment]
 
-    /// Settled: one deployment, it is the current task definition, and it runs the desired count.
+    /// The `PRIMARY` deployment (the newest one), if any.
+    public var primaryDeployment: Deployment? { deployments.first { $0.status == "PRIMARY" } }
+
+    /// Settled: a single deployment, on the service's task definition, running the desired count,
+    /// and not reported as failed. (moto keeps a stale `PRIMARY` entry after UpdateService, so against
+    /// moto a settle check must also compare the deployment's task definition, as this does.)
     public var isSettled: Bool {
         guard deployments.count == 1, let primary = deployments.first else { return false }
         return primary.taskDefinition == taskDefinition && (primary.runningCount ?? 0) == desiredCount
-            && (primary.rolloutState == nil || primary.rolloutState == "COMPLETED" || (primary.runningCount ?? 0) == desiredCount)
+            && primary.rolloutState != "FAILED"
     }
 }
 

@@ -25,10 +25,15 @@ public struct SigV4Request: Sendable, Equatable {
         }
     }
 
+    /// `GET`, `POST`, …
     public var method: String
+    /// The decoded path (`/`, `/example space/`).
     public var path: String
+    /// Decoded query parameters, in wire order.
     public var query: [QueryItem]
+    /// Header lines, in wire order.
     public var headers: [Header]
+    /// The payload; its SHA-256 is part of the signature.
     public var body: [UInt8]
 
     /// Creates a request; `headers` must include `Host`.

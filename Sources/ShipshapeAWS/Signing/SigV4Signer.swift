@@ -37,7 +37,9 @@ public struct SigV4Signer: Sendable {
         public var signedRequest: SigV4Request
     }
 
+    /// The region of the credential scope (`us-east-1`).
     public let region: String
+    /// The signing name of the credential scope (`ec2`, `elasticloadbalancing`).
     public let service: String
 
     /// A signer for `service` (the signing name, e.g. `ec2`, `ecs`, `dynamodb`) in `region`.

@@ -33,13 +33,20 @@ public final class MotoServer: Sendable {
         guard which.status == 0 else {
             throw HarnessError("moto_server is not installed: run `pip install 'moto[server]'` (moto 5.2.1 is what the tests were written against)")
         }
+        let python = "python3"
+        let importable = try await Command.run([python, "-c", "import moto.server"], check: false)
+        guard importable.status == 0 else {
+            throw HarnessError(
+                "moto_server exists but `python3 -c 'import moto.server'` fails (\(importable.stderr.suffix(300))): install moto for python3 with `pip install 'moto[server]'`"
+            )
+        }
         let logs = try TemporaryDirectory(prefix: "shipshape-moto")
         var lastError: (any Error)?
         for _ in 0..<3 {
             let port = try LoopbackPort.free()
             let process = try BackgroundProcess(
-                name: "moto-\(port)", ["moto_server", "-H", "127.0.0.1", "-p", String(port)], environment: environment,
-                logDirectory: logs.path)
+                name: "moto-\(port)", [python, "-c", watchdogLauncher, "-H", "127.0.0.1", "-p", String(port)],
+                environment: environment, logDirectory: logs.path)
             do {
                 try await LoopbackPort.waitUntilOpen(port, timeout: .seconds(60), what: "moto_server")
                 let server = MotoServer(port: port, process: process, logDirectory: logs, region: region)
@@ -52,6 +59,20 @@ public final class MotoServer: Sendable {
         }
         throw lastError ?? HarnessError("moto_server did not start")
     }
+
+    /// Runs `moto.server.main` (what `moto_server` runs) with a thread that ends the server when its
+    /// parent — the test process — goes away, so a crashed test run leaves no moto behind.
+    static let watchdogLauncher = """
+        import os, sys, threading, time
+        parent = os.getppid()
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
+        from moto.server import main
+        main(sys.argv[1:])
+        """
 
     /// Stops moto and removes its log directory.
     public func stop() async {

@@ -52,31 +52,30 @@ extension ECSServiceProvider {
             disposition: .stalled)
     }
 
-    /// Nil when the service settled on `taskDefinition`; otherwise why not.
-    ///
-    /// Settled means: the service points at `taskDefinition` and runs its desired count, the deployment
-    /// of that task definition runs its desired count and has not failed, and every other deployment
-    /// has drained. Where ECS reports no deployment for the task definition (moto keeps a stale one),
-    /// the service-level counts decide.
+    /// Nil when the service settled on `taskDefinition`; otherwise why not (ECS reported the rollout
+    /// failed, or it did not settle within `deploymentTimeout`).
     private func waitForSettle(_ spec: ECSServiceSpec, taskDefinition: String, ecs: ECSClient) async throws -> String? {
-        let clock = ContinuousClock()
-        let deadline = clock.now + options.deploymentTimeout
-        var last = "no answer from ECS yet"
-        while true {
-            if let service = try await ecs.describeServices(cluster: spec.cluster, services: [spec.serviceName]).services.first {
-                let mine = service.deployments.first { $0.taskDefinition == taskDefinition }
-                if mine?.rolloutState == "FAILED" {
-                    return "ECS reports the rollout failed: \(mine?.rolloutStateReason ?? "no reason given")"
-                }
-                let others = service.deployments.filter { $0.taskDefinition != taskDefinition && ($0.runningCount ?? 0) > 0 }
-                let ownRunning = mine.map { ($0.runningCount ?? 0) >= ($0.desiredCount ?? service.desiredCount) } ?? true
-                let settled = service.taskDefinition == taskDefinition && service.runningCount == service.desiredCount
-                    && ownRunning && (mine == nil || others.isEmpty)
-                if settled { return nil }
-                last = "\(service.runningCount) of \(service.desiredCount) tasks running, \(service.deployments.count) deployment(s)"
-            }
-            if clock.now >= deadline { return "\(last) after \(options.deploymentTimeout)" }
-            try await Task.sleep(for: options.pollInterval)
+        do {
+            try await ecs.waitUntilSettled(
+                cluster: spec.cluster, service: spec.serviceName, timeout: options.deploymentTimeout,
+                pollInterval: options.pollInterval
+            ) { Self.isSettled($0, on: taskDefinition) }
+            return nil
+        } catch let error as AWSError where error.is(.waiterTimeout) {
+            return error.message
         }
+    }
+
+    /// Settled on `taskDefinition`: the service points at it and runs its desired count, the
+    /// deployment of that task definition runs its count and has not failed, and every other
+    /// deployment has drained. Where ECS reports no deployment for the task definition (moto keeps a
+    /// stale one after UpdateService), the service-level counts decide.
+    static func isSettled(_ service: ECSService, on taskDefinition: String) -> Bool {
+        let mine = service.deployments.first { $0.taskDefinition == taskDefinition }
+        if mine?.rolloutState == "FAILED" { return false }
+        let others = service.deployments.filter { $0.taskDefinition != taskDefinition && ($0.runningCount ?? 0) > 0 }
+        let ownRunning = mine.map { ($0.runningCount ?? 0) >= ($0.desiredCount ?? service.desiredCount) } ?? true
+        return service.taskDefinition == taskDefinition && service.runningCount == service.desiredCount && ownRunning
+            && (mine == nil || others.isEmpty)
     }
 }

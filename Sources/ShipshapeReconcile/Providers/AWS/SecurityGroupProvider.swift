@@ -76,11 +76,8 @@ public struct SecurityGroupProvider: Provider {
         }
         guard !matched.isEmpty else { return [:] }
         let groupIDs = Array(Set(matched.values.map(\.groupID))).sorted()
-        var rules: [ShipshapeAWS.SecurityGroupRule] = []
-        // EC2 accepts at most 200 values per filter.
-        for start in stride(from: 0, to: groupIDs.count, by: 200) {
-            rules += try await ec2.describeSecurityGroupRules(groupIDs: Array(groupIDs[start..<min(start + 200, groupIDs.count)]))
-        }
+        // One paginated call (the client splits the group-id filter into batches of 200, EC2's limit).
+        let rules = try await ec2.describeSecurityGroupRules(groupIDs: groupIDs)
         let names = Dictionary(matched.map { ($0.value.groupID, $0.key.name) }, uniquingKeysWith: { first, _ in first })
         let rulesByGroup = Dictionary(grouping: rules, by: \.groupID)
         var live: [ResourceID: LiveResource] = [:]

@@ -98,10 +98,19 @@ public struct Controller: Sendable {
             environmentTriggers: loops.map(\.trigger), metrics: metrics, status: status, logger: logger, alerts: alerts)
     }
 
-    /// The providers for the backends this controller manages.
+    /// The providers for the backends this controller manages: the Docker daemon of this host, and
+    /// AWS (security groups, instances, RDS, ECR images, ECS services). An environment without AWS
+    /// resources makes no AWS call and needs no credentials.
     static func providers(configuration: ControllerConfiguration, logger: Logger) -> [any Provider] {
+        let aws = AWSClients(configuration: configuration.aws, logger: logger)
         let docker = DockerClient(socketPath: configuration.docker.socket, logger: logger)
-        return [DockerServiceProvider(client: docker, logger: logger)]
+        let listenPort = (try? configuration.listenAddress.port) ?? 9090
+        return [
+            DockerServiceProvider(
+                client: docker, logger: logger, options: DockerRuntimeOptions(secrets: AWSSecretResolver(clients: aws)))
+        ]
+            + AWSProviders.make(
+                clients: aws.regional, options: AWSProviderOptions(protectedPorts: [22, listenPort]), logger: logger)
     }
 
     /// Runs until SIGTERM/SIGINT. `onListening` receives the HTTP port once bound.

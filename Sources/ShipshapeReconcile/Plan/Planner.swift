@@ -68,7 +68,8 @@ public enum Planner {
                 action: action,
                 reason: reason,
                 fields: fields,
-                disruptive: fields.contains { $0.effect == .disruptive },
+                // Creating interrupts nothing; changing a disruptive field of a live resource does.
+                disruptive: action != .create && fields.contains { $0.effect == .disruptive },
                 desired: resource,
                 live: current
             )

@@ -70,10 +70,10 @@ struct DeploymentHarness: Sendable {
         return configuration
     }
 
-    func startController() async throws -> RunningController {
+    func startController(_ configuration: ControllerConfiguration? = nil) async throws -> RunningController {
         var logger = Logger(label: "e2e")
         logger.logLevel = .debug
-        let controller = try await Controller(configuration: configuration(), logger: logger)
+        let controller = try await Controller(configuration: configuration ?? self.configuration(), logger: logger)
         return try await RunningController.start(controller)
     }
 
@@ -110,8 +110,10 @@ struct DeploymentHarness: Sendable {
     }
 
     /// Runs `body` with a controller started on this harness, and stops it after.
-    func withController(_ body: (RunningController) async throws -> Void) async throws {
-        let controller = try await startController()
+    func withController(
+        _ configuration: ControllerConfiguration? = nil, _ body: (RunningController) async throws -> Void
+    ) async throws {
+        let controller = try await startController(configuration)
         do {
             try await body(controller)
         } catch {

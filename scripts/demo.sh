@@ -63,6 +63,22 @@ else
     git init -q --bare --initial-branch=main "$config_git.tmp"
     git init -q --initial-branch=main "$seed"
     cp -R manifests "$seed/manifests"
+    # The AWS part of the demo: a security group for the api in moto's default VPC, whose id moto
+    # makes up, so it is written into the seeded dev environment here.
+    vpc="$(AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo-secret aws --region us-east-1 \
+        --endpoint-url http://127.0.0.1:4566 ec2 describe-vpcs --filters Name=isDefault,Values=true \
+        --query 'Vpcs[0].VpcId' --output text)"
+    [[ $vpc == vpc-* ]] || die "moto on 127.0.0.1:4566 has no default VPC (answered '$vpc')"
+    cat >>"$seed/manifests/dev.yaml" <<YAML
+  # Added by scripts/demo.sh: reconciled against moto (the local AWS endpoint).
+  region: us-east-1
+  securityGroups:
+    api:
+      vpc: $vpc
+      description: community API (demo)
+      ingress:
+        - { protocol: tcp, ports: 8080, cidr: 10.0.0.0/16, description: api from the VPC }
+YAML
     git -C "$seed" add manifests
     git_demo -C "$seed" commit -q -m "Seed the demo config repo from Shipshape's manifests/"
     git -C "$seed" push -q "$config_git.tmp" main
@@ -112,6 +128,9 @@ every 5 s into containers on this host.
   health       curl http://$LISTEN/healthz
   status       curl http://$LISTEN/api/v1/status
   the service  curl http://127.0.0.1:18080/version          (1.0.0 once 'dev' is applied)
+  AWS (moto)   AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo aws --region us-east-1 \\
+                 --endpoint-url http://127.0.0.1:4566 ec2 describe-security-groups \\
+                 --filters Name=tag:shipshape.io/environment,Values=dev
 
 Roll out 1.0.1 (in a second terminal, from $REPO_ROOT):
   sed -i 's/"1.0.0"/"1.0.1"/' $tag_file_rel

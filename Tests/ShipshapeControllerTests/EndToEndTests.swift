@@ -119,3 +119,24 @@ func served(_ port: Int) async throws -> String {
     let body = try await response.body.collect(upTo: 1 << 16)
     return String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+extension EndToEndTests {
+    @Test("files under manifests/schema/ and files that are not YAML are not read as manifests from Git")
+    func schemaFolderIgnored() async throws {
+        try await DeploymentHarness.with { harness in
+            let port = try LoopbackPort.free()
+            try await harness.repo.commit(
+                "v1 with a schema",
+                files: [
+                    "manifests/\(harness.env).yaml": harness.manifest(tag: "1.0.0", hostPort: port),
+                    "manifests/schema/shipshape-v1.schema.json": #"{"$schema": "https://json-schema.org/draft/2020-12/schema"}"#,
+                    "manifests/schema/extra.yaml": "not: a manifest\n",
+                    "manifests/README.md": "# notes\n",
+                ])
+            try await harness.withController { controller in
+                try await eventually("1.0.0 served") { try await served(port) == "1.0.0" }
+                #expect(try await controller.metrics().contains("shipshape_manifest_valid{env=\"\(harness.env)\"} 1"))
+            }
+        }
+    }
+}

@@ -102,7 +102,7 @@ public actor GitManifestSource {
     }
 
     private func load(_ revision: GitRevision, from repository: GitRepository) async throws -> ManifestSnapshot {
-        let files = try await repository.files(at: revision, under: path)
+        let files = try await repository.files(at: revision, under: path).filter { ManifestLoader.isManifestPath($0.path) }
         let bundle = ManifestLoader.load(files.map { ManifestSource(path: $0.path, contents: $0.contents) })
         return ManifestSnapshot(revision: revision.id, bundle: bundle)
     }

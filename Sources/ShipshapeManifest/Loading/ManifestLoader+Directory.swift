@@ -1,6 +1,17 @@
 import Foundation
 
 extension ManifestLoader {
+    /// Whether a file at `path` (relative to the manifests folder) is a manifest: `*.yaml` or
+    /// `*.yml`, not hidden, and not under `schema/` (the JSON Schema for editors lives there). The
+    /// folder loader and the Git source use the same rule.
+    public static func isManifestPath(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        guard let name = parts.last, !parts.contains(where: { $0.hasPrefix(".") }), parts.first != "schema" else {
+            return false
+        }
+        return name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+    }
+
     /// An error reading the manifests folder itself (not a problem in a manifest).
     public struct DirectoryError: Error, Sendable, CustomStringConvertible {
         /// What failed.
@@ -38,7 +49,7 @@ extension ManifestLoader {
                 if relative == "schema" { enumerator.skipDescendants() }
                 continue
             }
-            guard values?.isRegularFile == true, relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { continue }
+            guard values?.isRegularFile == true, isManifestPath(relative) else { continue }
             // Read at most one byte more than the limit: a larger file is refused without loading it.
             guard let handle = FileHandle(forReadingAtPath: path) else {
                 unreadable.append(

@@ -122,6 +122,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "PlanBenchmark",
+            dependencies: ["ShipshapeReconcile"],
+            path: "Benchmarks/PlanBenchmark"
+        ),
         // MARK: Test support
         .target(
             name: "ShipshapeTesting",

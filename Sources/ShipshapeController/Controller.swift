@@ -105,10 +105,27 @@ public struct Controller: Sendable {
         let aws = AWSClients(configuration: configuration.aws, logger: logger)
         let docker = DockerClient(socketPath: configuration.docker.socket, logger: logger)
         let listenPort = (try? configuration.listenAddress.port) ?? 9090
-        return [
-            DockerServiceProvider(
-                client: docker, logger: logger, options: DockerRuntimeOptions(secrets: AWSSecretResolver(clients: aws)))
-        ]
+        var registries: [any RegistryCredentialsProvider] = []
+        if configuration.docker.ecr {
+            registries.append(
+                ECRCredentialsProvider {
+                    let token = try await ECRClient(client: aws.client(for: aws.defaultRegion)).getAuthorization()
+                    return [
+                        try ShipshapeDocker.ECRAuthorization(
+                            authorizationToken: Data("\(token.username):\(token.password)".utf8).base64EncodedString(),
+                            proxyEndpoint: token.proxyEndpoint, expiresAt: token.expiresAt)
+                    ]
+                })
+        }
+        if let file = configuration.docker.registryCredentialsFile { registries.append(RegistryCredentialsFile(path: file)) }
+        let options = DockerRuntimeOptions(
+            secrets: AWSSecretResolver(clients: aws),
+            registryCredentials: RegistryCredentialsChain(registries),
+            localTrafficSwitch: configuration.docker.trafficSwitch.map {
+                NginxUpstreamSwitch(directory: $0.upstreamDirectory, reloadCommand: $0.reloadCommand)
+            },
+            keepPreviousImages: configuration.docker.keepPreviousImages)
+        return [DockerServiceProvider(client: docker, logger: logger, options: options)]
             + AWSProviders.make(
                 clients: aws.regional, options: AWSProviderOptions(protectedPorts: [22, listenPort]), logger: logger)
     }

@@ -42,8 +42,28 @@ public struct ControllerConfiguration: Sendable, Hashable {
 
     public struct Docker: Sendable, Hashable {
         public var socket: String = "/var/run/docker.sock"
+        /// A `docker login`-style `config.json` with credentials for private registries.
+        public var registryCredentialsFile: String?
+        /// Pull from ECR with `GetAuthorizationToken` (cached until shortly before it expires).
+        public var ecr: Bool = true
+        /// How many earlier images of each service stay on the host for a fast rollback.
+        public var keepPreviousImages: Int = 3
+        /// The local traffic switch for blue-green rollouts (an nginx upstream file and a reload).
+        public var trafficSwitch: TrafficSwitch?
 
         public init() {}
+    }
+
+    /// Blue-green's local switch: Shipshape writes `DIRECTORY/ENV-SERVICE.conf` (an nginx upstream)
+    /// and runs `reloadCommand`.
+    public struct TrafficSwitch: Sendable, Hashable {
+        public var upstreamDirectory: String
+        public var reloadCommand: [String]
+
+        public init(upstreamDirectory: String, reloadCommand: [String]) {
+            self.upstreamDirectory = upstreamDirectory
+            self.reloadCommand = reloadCommand
+        }
     }
 
     public struct AWS: Sendable, Hashable {
@@ -255,8 +275,33 @@ private struct ConfigReader {
         }
         if let node = top["docker"] {
             guard let mapping = node.mapping else { throw fail(node, "`docker` must be a mapping") }
-            let values = try fields(mapping, at: "docker", allowed: ["socket"])
+            let values = try fields(
+                mapping, at: "docker",
+                allowed: ["socket", "registryCredentialsFile", "ecr", "keepPreviousImages", "trafficSwitch"])
             if let socket = values["socket"] { config.docker.socket = try string(socket, "docker.socket") }
+            if let file = values["registryCredentialsFile"] {
+                config.docker.registryCredentialsFile = try string(file, "docker.registryCredentialsFile")
+            }
+            if let ecr = values["ecr"] { config.docker.ecr = try bool(ecr, "docker.ecr") }
+            if let keep = values["keepPreviousImages"] {
+                guard let count = keep.int, (0...100).contains(count) else {
+                    throw fail(keep, "`docker.keepPreviousImages` must be a whole number from 0 to 100")
+                }
+                config.docker.keepPreviousImages = count
+            }
+            if let node = values["trafficSwitch"] {
+                guard let switchMapping = node.mapping else { throw fail(node, "`docker.trafficSwitch` must be a mapping") }
+                let switchValues = try fields(
+                    switchMapping, at: "docker.trafficSwitch", allowed: ["upstreamDirectory", "reloadCommand"])
+                guard let directory = switchValues["upstreamDirectory"], let reload = switchValues["reloadCommand"],
+                    let command = reload.sequence
+                else {
+                    throw fail(node, "`docker.trafficSwitch` needs `upstreamDirectory` and `reloadCommand` (a list, e.g. [nginx, -s, reload])")
+                }
+                config.docker.trafficSwitch = ControllerConfiguration.TrafficSwitch(
+                    upstreamDirectory: try string(directory, "docker.trafficSwitch.upstreamDirectory"),
+                    reloadCommand: try command.map { try string($0, "docker.trafficSwitch.reloadCommand[]") })
+            }
         }
         if let node = top["aws"] {
             guard let mapping = node.mapping else { throw fail(node, "`aws` must be a mapping") }

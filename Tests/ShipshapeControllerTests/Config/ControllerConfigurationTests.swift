@@ -16,7 +16,12 @@ struct ControllerConfigurationTests {
             environments: [prod]
             stateDirectory: /var/lib/shipshape
             listen: "[::1]:9191"
-            docker: { socket: /run/docker.sock }
+            docker:
+              socket: /run/docker.sock
+              registryCredentialsFile: /etc/shipshape/registries.json
+              ecr: false
+              keepPreviousImages: 5
+              trafficSwitch: { upstreamDirectory: /etc/nginx/shipshape, reloadCommand: [nginx, -s, reload] }
             aws: { region: ap-northeast-2, endpoint: "http://127.0.0.1:4566" }
             policy: { dryRun: true }
             admin: { tokenFile: /etc/shipshape/admin-token }
@@ -27,6 +32,9 @@ struct ControllerConfigurationTests {
         #expect(config.environments == ["prod"])
         #expect(try config.listenAddress.host == "::1" && config.listenAddress.port == 9191)
         #expect(config.docker.socket == "/run/docker.sock")
+        #expect(config.docker.registryCredentialsFile == "/etc/shipshape/registries.json")
+        #expect(!config.docker.ecr && config.docker.keepPreviousImages == 5)
+        #expect(config.docker.trafficSwitch?.reloadCommand == ["nginx", "-s", "reload"])
         #expect(config.aws.region == "ap-northeast-2")
         #expect(config.policy.dryRun)
         #expect(config.adminTokenFile == "/etc/shipshape/admin-token")
@@ -49,5 +57,7 @@ struct ControllerConfigurationTests {
         #expect(message("listen: 127.0.0.1:9090").contains("missing `git`"))
         #expect(message("git: { url: x }\nlease: { name: a }").contains("missing `lease.table`"))
         #expect(message("git: { url: x }\npolicy: { dryRun: maybe }").contains("`policy.dryRun` must be true or false"))
+        #expect(message("git: { url: x, branch: a, tag: b }").contains("give one of `git.branch`, `git.tag` or `git.semver`"))
+        #expect(message("git: { url: x }\ndocker: { trafficSwitch: { upstreamDirectory: /x } }").contains("needs `upstreamDirectory` and `reloadCommand`"))
     }
 }

@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
-"""Checks the operations files that are data: the Grafana dashboard, the IAM policy and
-the example controller config.
+"""Checks the operations files that are data: the Grafana dashboard and the IAM policy.
+(The example controller config is parsed by the controller's own reader in the Swift tests.)
 
     python3 scripts/check-charts.py dashboard charts/grafana/shipshape-dashboard.json
     python3 scripts/check-charts.py iam deploy/iam-policy.json
-    python3 scripts/check-charts.py config deploy/config.example.yaml   (needs PyYAML)
 
 dashboard: valid JSON; unique panel ids; panels inside the 24-column grid and not
   overlapping; every query names only metrics of docs/design.md's metric set; every
@@ -12,7 +11,6 @@ dashboard: valid JSON; unique panel ids; panels inside the 24-column grid and no
   substituted and `promtool check rules` parses the expressions).
 iam: valid JSON, version 2012-10-17, every statement Allow with a unique Sid and a
   Resource, every action spelled out (no wildcards) and listed once.
-config: valid YAML with exactly the keys of the controller config in contracts.md.
 Exit status 0 when all hold, 1 otherwise (each failure printed).
 """
 import json
@@ -157,38 +155,10 @@ def check_iam(path):
     print(f"{path}: {len(statements)} statements, {len(seen)} actions")
 
 
-def check_config(path):
-    import yaml
-
-    with open(path) as file:
-        config = yaml.safe_load(file)
-    allowed = {
-        None: {"git", "environments", "stateDirectory", "listen", "docker", "aws", "policy"},
-        "git": {"url", "branch", "path", "pollInterval"},
-        "docker": {"socket"},
-        "aws": {"region", "endpoint"},
-        "policy": {"dryRun"},
-    }
-    if not check(isinstance(config, dict), f"{path}: not a YAML map"):
-        return
-    for key in config:
-        check(key in allowed[None], f"{path}: unknown key '{key}'")
-    for section, keys in allowed.items():
-        if section is None or section not in config:
-            continue
-        if check(isinstance(config[section], dict), f"{path}: '{section}' is not a map"):
-            for key in config[section]:
-                check(key in keys, f"{path}: unknown key '{section}.{key}'")
-    for key in ("git", "stateDirectory", "listen"):
-        check(key in config, f"{path}: '{key}' is missing")
-    check(str(config.get("listen", "")).startswith("127.0.0.1:"), f"{path}: the example should listen on loopback")
-    print(f"{path}: keys {sorted(config)}")
-
-
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("dashboard", "iam", "config"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("dashboard", "iam"):
         sys.exit(__doc__)
-    {"dashboard": check_dashboard, "iam": check_iam, "config": check_config}[sys.argv[1]](sys.argv[2])
+    {"dashboard": check_dashboard, "iam": check_iam}[sys.argv[1]](sys.argv[2])
     for failure in failures:
         print("FAIL:", failure)
     sys.exit(1 if failures else 0)

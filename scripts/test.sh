@@ -179,7 +179,6 @@ run_checks() {
     check systemd-unit check_systemd_unit
     check grafana-dashboard python3 scripts/check-charts.py dashboard charts/grafana/shipshape-dashboard.json
     check iam-policy python3 scripts/check-charts.py iam deploy/iam-policy.json
-    check config-example venv_python scripts/check-charts.py config deploy/config.example.yaml
     check helm-chart venv_python scripts/check-helm-chart.py charts/helm/shipshape
     check install-script check_install_script
 }

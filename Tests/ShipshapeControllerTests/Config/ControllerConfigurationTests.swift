@@ -1,3 +1,4 @@
+import Foundation
 import ShipshapeController
 import ShipshapeGit
 import Testing
@@ -59,5 +60,17 @@ struct ControllerConfigurationTests {
         #expect(message("git: { url: x }\npolicy: { dryRun: maybe }").contains("`policy.dryRun` must be true or false"))
         #expect(message("git: { url: x, branch: a, tag: b }").contains("give one of `git.branch`, `git.tag` or `git.semver`"))
         #expect(message("git: { url: x }\ndocker: { trafficSwitch: { upstreamDirectory: /x } }").contains("needs `upstreamDirectory` and `reloadCommand`"))
+    }
+}
+
+extension ControllerConfigurationTests {
+    @Test("deploy/config.example.yaml is a valid configuration")
+    func example() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let config = try ControllerConfiguration.load(path: root.appendingPathComponent("deploy/config.example.yaml").path)
+        #expect(config.git.verify?.allowedSignersFile == "/etc/shipshape/allowed_signers")
+        #expect(config.git.webhook?.secretFile == "/etc/shipshape/webhook-secret")
+        #expect(config.adminTokenFile == "/etc/shipshape/admin-token")
     }
 }

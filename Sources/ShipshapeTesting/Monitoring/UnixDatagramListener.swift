@@ -39,7 +39,7 @@ public final class UnixDatagramListener: Sendable {
     }
 
     /// The next datagram as text, or nil when none arrives within `timeout`.
-    public func receive(timeout: Duration = .seconds(5)) async -> String? {
+    public func receive(timeout: Duration = .seconds(30)) async -> String? {
         let fd = fd
         let milliseconds = Int32(min(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000, 60_000))
         // A dedicated thread: the blocking poll must not occupy Dispatch's small global pool.

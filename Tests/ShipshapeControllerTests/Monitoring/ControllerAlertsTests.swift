@@ -59,8 +59,11 @@ struct ControllerAlertsTests {
             // Repeats of the broken revision were suppressed, not sent again.
             #expect(all.count == 2)
 
+            // The dispatcher counts a delivery once the receiver's answer is in: wait for it.
+            try await eventually("both deliveries counted", timeout: .seconds(10)) {
+                try await running.metrics().contains("shipshape_alerts_sent_total{sink=\"ops\",result=\"success\"} 2")
+            }
             let metrics = try await running.metrics()
-            #expect(metrics.contains("shipshape_alerts_sent_total{sink=\"ops\",result=\"success\"} 2"))
             let status = try await running.get("/api/v1/status")
             for (what, text) in [("log", logs.text), ("metrics", metrics), ("status", status)] {
                 #expect(!text.contains(canary), "the secret reached the \(what)")

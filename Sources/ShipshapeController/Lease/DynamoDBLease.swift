@@ -56,7 +56,7 @@ public actor DynamoDBLease {
         let generation: Int
         if let current {
             let currentGeneration = Int(current["generation"]?.numberText ?? "") ?? 0
-            let currentHolder = current["holder"]?.stringText
+            let currentHolder = current["holder"]?.stringValue
             let currentExpiry = Double(current["expiresAt"]?.numberText ?? "") ?? 0
             let mine = currentHolder == holder
             if !mine && currentExpiry > time.timeIntervalSince1970 {
@@ -131,8 +131,4 @@ extension DynamoDBAttributeValue {
         return nil
     }
 
-    var stringText: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
 }

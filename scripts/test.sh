@@ -215,8 +215,11 @@ if ! $checks_only; then
         # (XCTest's "Executed 0 tests" line is noise when every test is a Swift Testing one.)
         detail="$(grep -E '(Test run with [0-9]+ tests?|Executed [0-9]+ tests?)' "$logs/swift-test.log" |
             grep -v 'Executed 0 tests' | tail -n 2 | sed -E 's/^[^A-Za-z]+//' | paste -sd ';' - || true)"
-        failed_tests="$(grep -oE '(Test [^ ]+ failed after|Test Case .* failed)' "$logs/swift-test.log" |
-            sed -E 's/^Test (Case )?//; s/ failed.*//' | sort -u || true)"
+        # Swift Testing: `✘ Test "name" recorded an issue at File.swift:12:3: message` and
+        # `✘ Test "name" failed after …`; XCTest: `Test Case '…' failed`. Kept short, since CI
+        # shows only the tail of the output.
+        failed_tests="$(grep -E '(✘ Test .* (recorded an issue|failed after)|Test Case .* failed)' \
+            "$logs/swift-test.log" | sed -E 's/^[^A-Za-z]+//' | cut -c1-400 | head -n 40 || true)"
         [[ $status == FAIL && -z $detail ]] && detail="no summary line: timed out or crashed? log: .test-env/logs/swift-test.log"
         record "$status" swift-test $((SECONDS - start)) "$detail"
     else
@@ -236,7 +239,7 @@ for entry in "${results[@]}"; do
     printf '  %s%-4s%s  %-28s %5s s  %s\n' "$color" "$status" "$_c_reset" "$name" "$seconds" "$detail"
 done
 if [[ -n ${failed_tests:-} ]]; then
-    printf '\nFailed Swift tests (details in .test-env/logs/swift-test.log):\n'
+    printf '\nFailed Swift tests and their issues (whole log: .test-env/logs/swift-test.log):\n'
     while IFS= read -r name; do printf '  %s\n' "$name"; done <<<"$failed_tests"
 fi
 if ((failed > 0)); then

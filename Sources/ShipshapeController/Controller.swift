@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import ShipshapeAWS
+public import ShipshapeAWS
 import ShipshapeGit
 public import Logging
 import ServiceLifecycle
@@ -29,8 +29,12 @@ public struct Controller: Sendable {
     private let leadership: Leadership?
 
     /// Builds the controller. When the configuration names no environments, the config repository is
-    /// fetched once to find them (every environment in the manifests).
-    public init(configuration: ControllerConfiguration, logger: Logger) async throws {
+    /// fetched once to find them (every environment in the manifests). AWS calls (providers, lease,
+    /// secrets) sign with `awsCredentials`, by default the SDKs' chain: environment, profile files,
+    /// then the EC2 instance role.
+    public init(
+        configuration: ControllerConfiguration, awsCredentials: (any CredentialProvider)? = nil, logger: Logger
+    ) async throws {
         self.configuration = configuration
         self.logger = logger
         let source = GitManifestSource(
@@ -59,22 +63,17 @@ public struct Controller: Sendable {
             clock: ContinuousClock(), logger: logger, statusLine: { SystemdStatusLine.summary(of: await status.snapshot()) })
         self.watchdog = watchdog
         let store = try StateStore(directory: configuration.stateDirectory)
+        let aws = AWSClients(configuration: configuration.aws, credentials: awsCredentials, logger: logger)
         if let lease = configuration.lease {
-            let aws = AWSClient(
-                configuration: .init(
-                    region: configuration.aws.region ?? AWSRegion.resolve() ?? "us-east-1",
-                    endpoint: configuration.aws.endpoint.flatMap(URL.init(string:))),
-                credentialProvider: CredentialChain.default(httpClient: .shared),
-                httpClient: .shared, logger: logger)
             leadership = Leadership(
                 lease: DynamoDBLease(
                     table: lease.table, name: lease.name, holder: DynamoDBLease.defaultHolder(), duration: lease.duration,
-                    client: DynamoDBClient(client: aws)),
+                    client: DynamoDBClient(client: aws.client(for: aws.defaultRegion))),
                 logger: logger)
         } else {
             leadership = nil
         }
-        let reconciler = Reconciler(providers: Self.providers(configuration: configuration, logger: logger))
+        let reconciler = Reconciler(providers: Self.providers(configuration: configuration, aws: aws, logger: logger))
         let cycle = ReconcileCycle(
             reconciler: reconciler, store: store, metrics: metrics, status: status,
             dryRun: configuration.policy.dryRun, logger: logger, leadership: leadership, alerts: alerts)
@@ -101,8 +100,7 @@ public struct Controller: Sendable {
     /// The providers for the backends this controller manages: the Docker daemon of this host, and
     /// AWS (security groups, instances, RDS, ECR images, ECS services). An environment without AWS
     /// resources makes no AWS call and needs no credentials.
-    static func providers(configuration: ControllerConfiguration, logger: Logger) -> [any Provider] {
-        let aws = AWSClients(configuration: configuration.aws, logger: logger)
+    static func providers(configuration: ControllerConfiguration, aws: AWSClients, logger: Logger) -> [any Provider] {
         let docker = DockerClient(socketPath: configuration.docker.socket, logger: logger)
         let listenPort = (try? configuration.listenAddress.port) ?? 9090
         var registries: [any RegistryCredentialsProvider] = []

@@ -53,7 +53,9 @@ public struct OneShot: Sendable {
     /// Runs one cycle for `environment`; `apply: false` plans only.
     public func run(environment: String, snapshot: ManifestSnapshot, apply: Bool) async throws -> ReconcileCycle.Outcome {
         let store = try StateStore(directory: configuration.stateDirectory)
-        let reconciler = Reconciler(providers: Controller.providers(configuration: configuration, logger: logger))
+        let reconciler = Reconciler(
+            providers: Controller.providers(
+                configuration: configuration, aws: AWSClients(configuration: configuration.aws, logger: logger), logger: logger))
         let cycle = ReconcileCycle(
             reconciler: reconciler, store: store, metrics: nil, status: nil,
             dryRun: configuration.policy.dryRun, logger: logger)

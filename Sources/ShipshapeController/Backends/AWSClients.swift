@@ -10,13 +10,14 @@ import Synchronization
 /// profile files, then the EC2 instance role through IMDSv2) and the process's HTTP client.
 final class AWSClients: Sendable {
     private let configuration: ControllerConfiguration.AWS
-    private let credentials: CredentialChain
+    private let credentials: any CredentialProvider
     private let logger: Logger
     private let clients = Mutex<[String: AWSClient]>([:])
 
-    init(configuration: ControllerConfiguration.AWS, logger: Logger) {
+    /// `credentials` replaces the default chain (an embedding program's own provider).
+    init(configuration: ControllerConfiguration.AWS, credentials: (any CredentialProvider)? = nil, logger: Logger) {
         self.configuration = configuration
-        credentials = CredentialChain.default(httpClient: .shared)
+        self.credentials = credentials ?? CredentialChain.default(httpClient: .shared)
         self.logger = logger
     }
 

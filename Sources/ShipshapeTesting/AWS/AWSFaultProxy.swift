@@ -49,6 +49,9 @@ public final class AWSFaultProxy: Sendable {
         public var fault: String?
         /// The raw request body.
         public var body: String
+        /// The access key id that signed the request (the first part of the credential scope), so a
+        /// test with several clients can tell whose call it was.
+        public var accessKeyID: String = ""
     }
 
     private struct Rule: Sendable {
@@ -96,22 +99,27 @@ public final class AWSFaultProxy: Sendable {
             throw HarnessError("the AWS fault proxy could not read its own port")
         }
         self.port = port
+        // The accept loop is never cancelled: a connection NIO accepted must be handed to `serve`
+        // (whose `executeThenClose` finishes its writer), or its deinit traps. `stop()` closes the
+        // listener instead; the loop then takes what was already accepted, and ends the keep-alive
+        // connections by cancelling their tasks.
         let task = Task<Void, Never> {
             _ = try? await server.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in inbound {
                         group.addTask { await self.serve(connection) }
                     }
+                    group.cancelAll()
                 }
             }
         }
         serveTask.withLock { $0 = task }
     }
 
-    /// Stops listening and closes the proxy's upstream client.
+    /// Stops listening, ends open connections, and closes the proxy's upstream client.
     public func stop() async {
-        serveTask.withLock { $0?.cancel() }
         try? await serverChannel.close()
+        await serveTask.withLock { $0 }?.value
         try? await httpClient.shutdown()
     }
 
@@ -166,7 +174,9 @@ public final class AWSFaultProxy: Sendable {
     ) async throws -> Bool {
         let bodyText = String(buffer: body)
         let action = Self.action(head: head, body: bodyText)
-        let service = Self.service(head: head)
+        let scope = Self.credentialScope(head: head)
+        let service = scope.count >= 4 ? scope[3] : ""
+        let accessKeyID = scope.first ?? ""
         let (fault, tolerance): (Fault?, TimeInterval?) = state.withLock { state in
             guard let index = state.rules.firstIndex(where: { $0.action == nil || $0.action == action }) else {
                 return (nil, state.skewTolerance)
@@ -178,7 +188,10 @@ public final class AWSFaultProxy: Sendable {
         }
         func record(_ status: Int, _ label: String?) {
             state.withLock {
-                $0.calls.append(Call(action: action, service: service, status: status, fault: label, body: bodyText))
+                $0.calls.append(
+                    Call(
+                        action: action, service: service, status: status, fault: label, body: bodyText,
+                        accessKeyID: accessKeyID))
             }
         }
 
@@ -281,12 +294,13 @@ public final class AWSFaultProxy: Sendable {
         return "\(head.method.rawValue) \(head.uri)"
     }
 
-    static func service(head: HTTPRequestHead) -> String {
+    /// The Authorization header's `Credential=KEY/DATE/REGION/SERVICE/aws4_request`, split at `/`
+    /// (empty for an unsigned request).
+    static func credentialScope(head: HTTPRequestHead) -> [String] {
         guard let authorization = head.headers.first(name: "authorization"),
             let range = authorization.range(of: "Credential=")
-        else { return "" }
-        let scope = authorization[range.upperBound...].prefix { $0 != "," }.split(separator: "/")
-        return scope.count >= 4 ? String(scope[3]) : ""
+        else { return [] }
+        return authorization[range.upperBound...].prefix { $0 != "," }.split(separator: "/").map(String.init)
     }
 
     static func throttleBody(_ style: ErrorStyle) -> (Int, String, String) {

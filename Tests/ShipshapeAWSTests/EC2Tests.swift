@@ -136,10 +136,10 @@ struct EC2Tests {
 
             let stopped = try await ec2.stopInstances([id])
             #expect(stopped.first?.instanceID == id)
-            try await ec2.waitUntil([id], are: .stopped, timeout: .seconds(30), pollInterval: .milliseconds(100))
+            try await ec2.waitUntil([id], are: .stopped, timeout: .seconds(120), pollInterval: .milliseconds(100))
             try await ec2.modifyInstanceType(id, to: "t3.large")
             try await ec2.startInstances([id])
-            let running = try await ec2.waitUntil([id], are: .running, timeout: .seconds(30), pollInterval: .milliseconds(100))
+            let running = try await ec2.waitUntil([id], are: .running, timeout: .seconds(120), pollInterval: .milliseconds(100))
             #expect(running.first?.instanceType == "t3.large")
             #expect(
                 proxy.calls(in: AWSAction.mutatingNames).map(\.action) == [

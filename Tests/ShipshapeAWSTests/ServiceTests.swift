@@ -92,7 +92,7 @@ struct ServiceTests {
 
             // Created with MOTO_ECS_SERVICE_RUNNING=1: settled at once.
             let settled = try await ecs.waitUntilSettled(
-                cluster: "prod", service: "svc-0", timeout: .seconds(30), pollInterval: .milliseconds(100))
+                cluster: "prod", service: "svc-0", timeout: .seconds(120), pollInterval: .milliseconds(100))
             #expect(settled.runningCount == 1)
             let nextARN = try #require(next.arn)
             let updated = try await ecs.updateService(cluster: "prod", service: "svc-0", taskDefinition: nextARN)

@@ -78,11 +78,11 @@ struct WebhookTests {
                     let accepted = try await post(controller.port, event: "push", body: push(after: v2), secret: Self.secret)
                     #expect(accepted.0 == 202 && accepted.1.contains("accepted"))
                     if round == 0 {
-                        try await eventually("a fetch after the webhook", timeout: .seconds(10)) { try await fetches() != before }
+                        try await eventually("a fetch after the webhook", timeout: .seconds(120)) { try await fetches() != before }
                         print("webhook sent to fetch counted: \(ContinuousClock.now - sent)")
                     }
                 }
-                try await eventually("v2 served after the webhook", timeout: .seconds(30)) {
+                try await eventually("v2 served after the webhook", timeout: .seconds(120)) {
                     try await served(port) == "1.0.1"
                 }
                 print("webhook burst to v2 served: \(ContinuousClock.now - sent)")

@@ -68,6 +68,11 @@ public final class AWSFaultProxy: Sendable {
 
     public let upstream: URL
     public let port: Int
+    /// Forwards one request at a time. moto's server is threaded and its DynamoDB condition check
+    /// and write are not one atomic step, so concurrent conditional writes can both succeed there;
+    /// in DynamoDB they cannot. A lease test serializes, so it checks the lease protocol, not moto.
+    public let serialized: Bool
+    private let oneAtATime = AsyncMutex()
     private let state = Mutex(State())
     private let httpClient: HTTPClient
     private let serverChannel: any Channel
@@ -77,13 +82,13 @@ public final class AWSFaultProxy: Sendable {
     public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     /// Starts a proxy forwarding to `upstream` (moto's endpoint).
-    public static func start(upstream: URL) async throws -> AWSFaultProxy {
-        let proxy = try await AWSFaultProxy(upstream: upstream)
-        return proxy
+    public static func start(upstream: URL, serialized: Bool = false) async throws -> AWSFaultProxy {
+        try await AWSFaultProxy(upstream: upstream, serialized: serialized)
     }
 
-    private init(upstream: URL) async throws {
+    private init(upstream: URL, serialized: Bool) async throws {
         self.upstream = upstream
+        self.serialized = serialized
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -186,7 +191,7 @@ public final class AWSFaultProxy: Sendable {
             if state.rules[index].remaining <= 0 { state.rules.remove(at: index) }
             return (fault, state.skewTolerance)
         }
-        func record(_ status: Int, _ label: String?) {
+        @Sendable func record(_ status: Int, _ label: String?) {
             state.withLock {
                 $0.calls.append(
                     Call(
@@ -228,7 +233,12 @@ public final class AWSFaultProxy: Sendable {
             try await Task.sleep(for: duration)
             return try await forward(head: head, body: body, outbound: outbound, record: { record($0, "delay") })
         case nil:
-            return try await forward(head: head, body: body, outbound: outbound, record: { record($0, nil) })
+            guard serialized else {
+                return try await forward(head: head, body: body, outbound: outbound, record: { record($0, nil) })
+            }
+            return try await oneAtATime.withLock {
+                try await forward(head: head, body: body, outbound: outbound, record: { record($0, nil) })
+            }
         }
     }
 
@@ -351,5 +361,23 @@ public final class AWSFaultProxy: Sendable {
 extension String {
     fileprivate func trimmingSuffix(_ suffix: String) -> String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}
+
+/// A lock held across suspension points: waiters queue in arrival order.
+private actor AsyncMutex {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if locked {
+            await withCheckedContinuation { waiters.append($0) }
+        } else {
+            locked = true
+        }
+        defer {
+            if waiters.isEmpty { locked = false } else { waiters.removeFirst().resume() }
+        }
+        return try await body()
     }
 }

@@ -63,7 +63,7 @@ public final class GitHTTPServer: Sendable {
         try Data(config.utf8).write(to: URL(fileURLWithPath: configFile))
         let fcgiwrap = try BackgroundProcess(
             name: "fcgiwrap", ["/usr/sbin/fcgiwrap", "-s", "unix:\(socket)"], logDirectory: directory)
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while !FileManager.default.fileExists(atPath: socket) {
             guard ContinuousClock.now < deadline, fcgiwrap.isRunning else {
                 await fcgiwrap.stop(grace: .milliseconds(100))
@@ -76,7 +76,7 @@ public final class GitHTTPServer: Sendable {
             nginx = try BackgroundProcess(
                 name: "nginx", ["/usr/sbin/nginx", "-e", "\(directory)/nginx-logs/startup.log", "-p", directory, "-c", configFile],
                 logDirectory: directory)
-            try await LoopbackPort.waitUntilOpen(port, timeout: .seconds(15), what: "nginx")
+            try await LoopbackPort.waitUntilOpen(port, timeout: .seconds(60), what: "nginx")
         } catch {
             await fcgiwrap.stop(grace: .milliseconds(100))
             throw error

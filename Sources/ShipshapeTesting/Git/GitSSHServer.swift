@@ -49,7 +49,7 @@ public final class GitSSHServer: Sendable {
         let sshd = try BackgroundProcess(
             name: "sshd", ["/usr/sbin/sshd", "-D", "-e", "-f", configFile, "-p", String(port)], logDirectory: directory)
         do {
-            try await LoopbackPort.waitUntilOpen(port, timeout: .seconds(15), what: "sshd")
+            try await LoopbackPort.waitUntilOpen(port, timeout: .seconds(60), what: "sshd")
         } catch {
             let output = sshd.recentOutput()
             await sshd.stop()

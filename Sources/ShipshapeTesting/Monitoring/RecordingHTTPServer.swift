@@ -81,8 +81,9 @@ public final class RecordingHTTPServer: Sendable {
     public var requests: [Request] { recorded.all }
 
     /// Waits until at least `count` requests have arrived (polling every 20 ms) and returns them all.
+    /// The default bound is generous: the test hosts run many builds at once.
     @discardableResult
-    public func waitForRequests(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Request] {
+    public func waitForRequests(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [Request] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let all = recorded.all

@@ -64,7 +64,7 @@ public final class TestClock: Clock, Sendable {
 
     /// Waits (polling every millisecond of real time, at most `timeout`) until `count` sleeps are
     /// suspended.
-    public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(10)) async throws {
+    public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(120)) async throws {
         let deadline = ContinuousClock.now + timeout
         while sleeperCount < count {
             guard ContinuousClock.now < deadline else {

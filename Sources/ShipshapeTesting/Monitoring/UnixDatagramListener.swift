@@ -38,10 +38,11 @@ public final class UnixDatagramListener: Sendable {
         self.fd = fd
     }
 
-    /// The next datagram as text, or nil when none arrives within `timeout`.
-    public func receive(timeout: Duration = .seconds(30)) async -> String? {
+    /// The next datagram as text, or nil when none arrives within `timeout` (a generous default:
+    /// the test hosts are loaded).
+    public func receive(timeout: Duration = .seconds(120)) async -> String? {
         let fd = fd
-        let milliseconds = Int32(min(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000, 60_000))
+        let milliseconds = Int32(min(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000, 600_000))
         // A dedicated thread: the blocking poll must not occupy Dispatch's small global pool.
         return await withCheckedContinuation { continuation in
             Thread {

@@ -7,7 +7,7 @@ import NIOHTTP1
 public enum LoopbackHTTP {
     /// GETs `http://127.0.0.1:port/path` until it answers 200 (the server may still be starting);
     /// returns the trimmed body.
-    public static func get(port: Int, path: String, timeout: Duration = .seconds(15)) async throws -> String {
+    public static func get(port: Int, path: String, timeout: Duration = .seconds(60)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         var lastProblem = "no attempt"
         while ContinuousClock.now < deadline {

@@ -95,7 +95,7 @@ public final class NginxBalancer: Sendable {
                     """, to: "nginx-\(attempt).conf")
                 let process = try BackgroundProcess(
                     name: "nginx-\(attempt)", ["nginx", "-p", prefix, "-c", config], logDirectory: prefix)
-                let deadline = ContinuousClock.now + .seconds(15)
+                let deadline = ContinuousClock.now + .seconds(60)
                 while ContinuousClock.now < deadline && process.isRunning && !LoopbackPort.isOpen(port) {
                     try await Task.sleep(for: .milliseconds(50))
                 }

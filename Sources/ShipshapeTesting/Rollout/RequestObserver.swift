@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// One request at a time, each on a new connection (`Connection: close`, like a stream of distinct
 /// clients: a kept-alive connection that a reloading nginx closes while idle is a client-side race,
-/// not a rollout failure) with a 5 s timeout, until `stop()` or `maxDuration` (a bound, so a test
+/// not a rollout failure) with a 30 s timeout (a loaded test host can be slow; a dropped request
+/// fails at once, a hung one at the timeout), until `stop()` or `maxDuration` (a bound, so a test
 /// that forgets to stop cannot hang). A request fails when it errors or answers other than 200.
 public final class RequestObserver: Sendable {
     /// What the observer saw.
@@ -46,7 +47,7 @@ public final class RequestObserver: Sendable {
                 do {
                     var request = HTTPClientRequest(url: url)
                     request.headers.add(name: "Connection", value: "close")
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
                     let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
                         .trimmingCharacters(in: .whitespacesAndNewlines)
                     if response.status.code == 200 {

@@ -52,7 +52,7 @@ struct AlertmanagerSinkTests {
     func waitFor<T>(
         _ what: String, _ alertmanager: AlertmanagerServer, _ check: ([AlertmanagerServer.Alert]) -> T?
     ) async throws -> T {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             if let found = check(try await alertmanager.alerts()) { return found }
             try await Task.sleep(for: .milliseconds(100))

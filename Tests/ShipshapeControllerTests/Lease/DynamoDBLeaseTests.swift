@@ -17,8 +17,16 @@ struct DynamoDBLeaseTests {
 
     func withTable(_ body: (DynamoDBClient) async throws -> Void) async throws {
         let moto = try await MotoServer.start()
+        // One request at a time into moto, whose conditional writes are not atomic under concurrency.
+        let proxy: AWSFaultProxy
+        do {
+            proxy = try await AWSFaultProxy.start(upstream: moto.endpoint, serialized: true)
+        } catch {
+            await moto.stop()
+            throw error
+        }
         let client = AWSClient(
-            configuration: .init(region: moto.region, endpoint: moto.endpoint),
+            configuration: .init(region: moto.region, endpoint: proxy.endpoint),
             credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDTEST", secretAccessKey: "test")),
             logger: Logger(label: "test.lease"))
         do {
@@ -27,10 +35,12 @@ struct DynamoDBLeaseTests {
             try await body(dynamo)
         } catch {
             try? await client.shutdown()
+            await proxy.stop()
             await moto.stop()
             throw error
         }
         try await client.shutdown()
+        await proxy.stop()
         await moto.stop()
     }
 

@@ -40,7 +40,8 @@ struct LeaderRaceTests {
         let moto = try await MotoServer.start()
         let proxy: AWSFaultProxy
         do {
-            proxy = try await AWSFaultProxy.start(upstream: moto.endpoint)
+            // Serialized: moto's DynamoDB conditional writes are not atomic under concurrent requests.
+            proxy = try await AWSFaultProxy.start(upstream: moto.endpoint, serialized: true)
         } catch {
             await moto.stop()
             throw error

@@ -39,7 +39,7 @@ struct ControllerAlertsTests {
         let controller = try await Controller(configuration: configuration, logger: logger)
         let running = try await RunningController.start(controller)
         do {
-            let first = try await receiver.waitForRequests(1, timeout: .seconds(30))
+            let first = try await receiver.waitForRequests(1, timeout: .seconds(120))
             let invalid = try #require(try first[0].json() as? [String: Any])
             #expect(invalid["kind"] as? String == "manifestInvalid")
             #expect(invalid["status"] as? String == "firing")
@@ -51,7 +51,7 @@ struct ControllerAlertsTests {
                 "fixed",
                 files: ["manifests/\(env).yaml": "apiVersion: shipshape.io/v1\nkind: Environment\nmetadata: { name: \(env) }\nspec: {}\n"])
             let fixed = try await repo.head()
-            let all = try await receiver.waitForRequests(2, timeout: .seconds(30))
+            let all = try await receiver.waitForRequests(2, timeout: .seconds(120))
             let resolved = try #require(try all[1].json() as? [String: Any])
             #expect(resolved["kind"] as? String == "manifestInvalid")
             #expect(resolved["status"] as? String == "resolved")
@@ -60,7 +60,7 @@ struct ControllerAlertsTests {
             #expect(all.count == 2)
 
             // The dispatcher counts a delivery once the receiver's answer is in: wait for it.
-            try await eventually("both deliveries counted", timeout: .seconds(10)) {
+            try await eventually("both deliveries counted", timeout: .seconds(120)) {
                 try await running.metrics().contains("shipshape_alerts_sent_total{sink=\"ops\",result=\"success\"} 2")
             }
             let metrics = try await running.metrics()

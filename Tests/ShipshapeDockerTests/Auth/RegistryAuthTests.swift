@@ -153,7 +153,7 @@ struct RegistryAuthTests {
         }
         var registry: LocalRegistry?
         do {
-            try await LoopbackPort.waitUntilOpen(motoPort, timeout: .seconds(30), what: "moto_server")
+            try await LoopbackPort.waitUntilOpen(motoPort, timeout: .seconds(120), what: "moto_server")
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(motoPort)/")
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
@@ -167,7 +167,7 @@ struct RegistryAuthTests {
                     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/ecr/aws4_request, SignedHeaders=host, Signature=00"
             )
             request.body = .bytes(ByteBuffer(string: "{}"))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             let body = try await response.body.collect(upTo: 1 << 20)
             #expect(response.status == .ok, "moto answered \(String(buffer: body))")
 

@@ -175,10 +175,10 @@ struct DockerClientStaleSocketTests {
         }
         #expect(bound == 0)
         let client = DockerClient(socketPath: path, logger: DockerTestSupport.logger)
-        let started = ContinuousClock.now
         let error = await #expect(throws: DockerError.self) { try await client.ping() }
-        #expect(error?.code == .daemonUnreachable)
+        // Unreachable, not a timeout: a client that retried the refused connection until the
+        // request deadline would fail with `.timeout` (no wall-clock bound: the test hosts are loaded).
+        #expect(error?.code == .daemonUnreachable, "\(String(describing: error))")
         #expect(error?.description.contains(path) == true)
-        #expect(ContinuousClock.now - started < .seconds(10), "a refused socket must not wait for the request deadline")
     }
 }

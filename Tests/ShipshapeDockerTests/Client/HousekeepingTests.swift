@@ -64,12 +64,12 @@ struct HousekeepingTests {
             let exits = try await run(nil, cmd: ["/bin/sh", "-c", "exit 3"])
 
             #expect(
-                try await client.waitHealthy(good, timeout: .seconds(20), pollInterval: .milliseconds(100)) == .healthy)
+                try await client.waitHealthy(good, timeout: .seconds(120), pollInterval: .milliseconds(100)) == .healthy)
             #expect(
-                try await client.waitHealthy(bad, timeout: .seconds(20), pollInterval: .milliseconds(100))
+                try await client.waitHealthy(bad, timeout: .seconds(120), pollInterval: .milliseconds(100))
                     == .unhealthy(lastOutput: "broken"))
             #expect(try await client.waitHealthy(none, timeout: .seconds(5)) == .noHealthcheck)
-            #expect(try await client.waitContainer(exits, timeout: .seconds(10)) == 3)
+            #expect(try await client.waitContainer(exits, timeout: .seconds(120)) == 3)
             let exited = await #expect(throws: DockerError.self) {
                 try await client.waitHealthy(exits, timeout: .seconds(5))
             }
@@ -107,9 +107,9 @@ struct RolloutBuildingBlockTests {
                 ids.append(id)
             }
             #expect(
-                try await client.waitHealthy(ids[0], timeout: .seconds(30), pollInterval: .milliseconds(200))
+                try await client.waitHealthy(ids[0], timeout: .seconds(120), pollInterval: .milliseconds(200))
                     == .healthy)
-            let outcome = try await client.waitHealthy(ids[1], timeout: .seconds(30), pollInterval: .milliseconds(200))
+            let outcome = try await client.waitHealthy(ids[1], timeout: .seconds(120), pollInterval: .milliseconds(200))
             guard case .unhealthy = outcome else {
                 Issue.record("the bad image should turn unhealthy, got \(outcome)")
                 return

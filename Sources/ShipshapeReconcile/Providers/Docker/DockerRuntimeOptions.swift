@@ -1,3 +1,5 @@
+public import Foundation
+
 /// How the Docker provider rolls out, authenticates, resolves secrets and cleans up.
 ///
 /// Every field has a default, so `DockerRuntimeOptions()` runs rolling and canary rollouts with
@@ -23,6 +25,8 @@ public struct DockerRuntimeOptions: Sendable {
     /// Inspect requests in flight at once while observing, and replicas started and health-checked at
     /// once during a rollout (default 8).
     public var inspectConcurrency: Int
+    /// The wall clock that blue/green retirement is measured with (`keepBlueFor`); tests move it.
+    public var now: @Sendable () -> Date
 
     public init(
         secrets: (any SecretResolver)? = nil,
@@ -32,7 +36,8 @@ public struct DockerRuntimeOptions: Sendable {
         keepPreviousImages: Int = 3,
         slotPortOffset: Int = 100,
         stopTimeout: Duration = .seconds(10),
-        inspectConcurrency: Int = 8
+        inspectConcurrency: Int = 8,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.secrets = secrets
         self.registryCredentials = registryCredentials
@@ -42,5 +47,6 @@ public struct DockerRuntimeOptions: Sendable {
         self.slotPortOffset = slotPortOffset
         self.stopTimeout = stopTimeout
         self.inspectConcurrency = inspectConcurrency
+        self.now = now
     }
 }

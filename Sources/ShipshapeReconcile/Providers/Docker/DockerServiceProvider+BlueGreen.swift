@@ -44,7 +44,7 @@ extension DockerServiceProvider {
         let greenSlot = blueSlot == 0 ? 1 : 0
         // Whatever occupies the green slot is not in traffic: an older kept set or a failed attempt.
         try await remove(containers.filter { observed?.slot($0) == greenSlot }, logger: logger)
-        let retireBlueAfter = Date().addingTimeInterval(Double(strategy.keepBlueFor.components.seconds))
+        let retireBlueAfter = options.now().addingTimeInterval(Double(strategy.keepBlueFor.components.seconds))
         let labels = [Label.retirePreviousAfter: String(Int(retireBlueAfter.timeIntervalSince1970))]
         var green: [NewReplica] = []
         do {

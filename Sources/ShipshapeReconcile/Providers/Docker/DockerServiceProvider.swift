@@ -80,7 +80,7 @@ public struct DockerServiceProvider: Provider {
         let running = byResource.values.flatMap { $0 }.filter(\.isRunning).map(\.id)
         let inspected = try await client.inspectContainers(running, maxConcurrent: options.inspectConcurrency)
         let details = Dictionary(inspected.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let now = Date()
+        let now = options.now()
         var live: [ResourceID: LiveResource] = [:]
         for (id, containers) in byResource {
             let observed = ObservedService(id: id, containers: containers, details: details, observedAt: now)

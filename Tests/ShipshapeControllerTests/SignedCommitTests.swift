@@ -51,4 +51,73 @@ struct SignedCommitTests {
             }
         }
     }
+
+    @Test("a signed commit with an Approve-Plan trailer approves the pending plan; an unsigned one does not")
+    func approvalByTrailer() async throws {
+        try await DeploymentHarness.with { harness in
+            let apiPort = try LoopbackPort.free()
+            let workerPort = try LoopbackPort.free()
+            let keyPath = harness.directory.appending("approver")
+            try await GitToolRunner.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "approver", "-f", keyPath])
+            let publicKey = try String(contentsOfFile: keyPath + ".pub", encoding: .utf8).split(separator: " ").prefix(2)
+                .joined(separator: " ")
+            let signers = try harness.directory.write(
+                "approver@example.com namespaces=\"git\" \(publicKey)\n", to: "allowed_signers")
+            let policy = "{ prune: true, approval: disruptive }"
+            let worker = """
+                    worker:
+                      runtime: docker
+                      image: \(harness.image)
+                      tag: "1.0.0"
+                      ports: ["127.0.0.1:\(workerPort):8080"]
+
+                """
+            func commit(_ message: String, services: String?, signed: Bool) async throws {
+                if let services {
+                    try Data(harness.manifest(tag: "1.0.0", hostPort: apiPort, services: services, policy: policy).utf8).write(
+                        to: URL(fileURLWithPath: "\(harness.repo.path)/manifests/\(harness.env).yaml"))
+                    try await harness.repo.git(["add", "--all"])
+                }
+                let sign = signed ? ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(keyPath)"] : []
+                try await harness.repo.git(sign + ["commit", "--quiet", "--allow-empty"] + (signed ? ["-S"] : []) + ["-m", message])
+            }
+
+            try await commit("api and worker", services: worker, signed: true)
+            var configuration = harness.configuration()
+            configuration.git.verify = CommitVerificationPolicy(mode: .head, allowedSignersFile: signers)
+            try await harness.withController(configuration) { controller in
+                let client = ControllerClient(address: "http://127.0.0.1:\(controller.port)")
+                try await eventually("both services run") { try await harness.containers().count == 2 }
+
+                // Dropping the worker is a delete: it waits for approval.
+                try await commit("drop worker", services: "", signed: true)
+                var planID = ""
+                try await eventually("plan pending") {
+                    planID = try await client.status().document.environments.first?.pendingApproval?.id ?? ""
+                    return !planID.isEmpty
+                }
+
+                // An unsigned approval is refused as a tip, and ignored once a signed commit follows it.
+                try await commit("approve\n\nApprove-Plan: \(planID)", services: nil, signed: false)
+                try await commit("unrelated signed change", services: nil, signed: true)
+                let tip = try await harness.repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                // A cycle at that tip ran (the status's revision is set when a cycle ends), with the
+                // trailers of both commits looked at.
+                try await eventually("the signed tip was reconciled") {
+                    try await client.status().document.environments.first?.latestRevision == tip
+                }
+                #expect(try await client.status().document.environments.first?.pendingApproval?.id == planID)
+                #expect(try await harness.containers().count == 2, "an unsigned approval must not run the plan")
+
+                // A signed approval runs it.
+                try await commit("approve the prune\n\nApprove-Plan: \(planID)\nSigned-off-by: Approver <approver@example.com>", services: nil, signed: true)
+                try await eventually("worker removed after the signed approval") { try await harness.containers().count == 1 }
+                try await eventually("converged") {
+                    try await client.status().document.environments.first?.result == .converged
+                }
+                #expect(try await client.status().document.environments.first?.pendingApproval == nil)
+                #expect(try await served(apiPort) == "1.0.0")
+            }
+        }
+    }
 }

@@ -137,12 +137,21 @@ public struct ReconcileCycle: Sendable {
             }
         }
         let decision = PolicyGate(policy: policy).decide(
-            environment: name, revision: snapshot.revision, changes: plan.changes, now: now(),
-            approved: { state.approvedPlans.contains($0) })
+            environment: name, changes: plan.changes, now: now(),
+            approved: { id in state.approvedPlans.contains(id) || snapshot.approvals.contains { $0.plan == id } })
+        if let approved = decision.approvedPlan {
+            let byCommit = state.approvedPlans.contains(approved) ? nil : snapshot.approvals.last { $0.plan == approved }
+            logger.notice(
+                "Running an approved plan",
+                metadata: [
+                    "plan.id": "\(approved)",
+                    "approved.by": "\(byCommit.map { "signed commit \($0.revision.prefix(12)) (\($0.signer))" } ?? "shipshape approve")",
+                ])
+        }
         var pending: PendingApproval?
         if !decision.held.isEmpty, let waitingFor = decision.waitingFor {
             plan.changes = decision.allowed
-            let id = PolicyGate.planID(environment: name, revision: snapshot.revision, changes: decision.held)
+            let id = PolicyGate.planID(environment: name, changes: decision.held)
             pending = PendingApproval(
                 id: id, revision: snapshot.revision,
                 changes: decision.held.map { "\($0.action.rawValue) \($0.resource) (\($0.reason.rawValue))" },
@@ -199,6 +208,10 @@ public struct ReconcileCycle: Sendable {
                     state.appliedFingerprints[change.resource.description] = nil
                 }
                 state.pendingApproval = pending
+                // An approval is for one run of those changes: once they ran, it is spent.
+                if let approved = decision.approvedPlan, report.succeeded {
+                    state.approvedPlans.removeAll { $0 == approved }
+                }
                 if report.succeeded && heldMessages.isEmpty {
                     state.lastAppliedRevision = snapshot.revision
                     state.failedRevision = nil

@@ -21,15 +21,17 @@ public struct PolicyGate: Sendable {
         public var held: [Change]
         /// `approval` or `maintenance-window`, when something is held.
         public var waitingFor: String?
+        /// The approved plan id that let gated changes run (none when the window let them run).
+        public var approvedPlan: String?
     }
 
     /// Splits `changes`; `approved` says whether a plan id was approved.
     public func decide(
-        environment: String, revision: String, changes: [Change], now: Date, approved: (String) -> Bool
+        environment: String, changes: [Change], now: Date, approved: (String) -> Bool
     ) -> Decision {
         let gated = changes.filter { policy.approval == .always || $0.disruptive }
         guard !gated.isEmpty else { return Decision(allowed: changes, held: [], waitingFor: nil) }
-        let id = Self.planID(environment: environment, revision: revision, changes: gated)
+        let id = Self.planID(environment: environment, changes: gated)
         let windowOpen = policy.maintenanceWindow.map { Self.isOpen($0, at: now) } ?? false
         let free: Bool
         switch policy.approval {
@@ -37,7 +39,8 @@ public struct PolicyGate: Sendable {
         case .disruptive: free = windowOpen
         case .always: free = false
         }
-        if free || approved(id) { return Decision(allowed: changes, held: [], waitingFor: nil) }
+        if free { return Decision(allowed: changes, held: [], waitingFor: nil) }
+        if approved(id) { return Decision(allowed: changes, held: [], waitingFor: nil, approvedPlan: id) }
         let gatedIDs = Set(gated.map(\.resource))
         return Decision(
             allowed: changes.filter { !gatedIDs.contains($0.resource) },
@@ -46,16 +49,18 @@ public struct PolicyGate: Sendable {
         )
     }
 
-    /// A stable id for a set of held changes at a revision: `plan-` and 12 hex digits. The same
-    /// changes give the same id; any difference (another revision, another field value) a new one.
-    public static func planID(environment: String, revision: String, changes: [Change]) -> String {
+    /// A stable id for a set of held changes: `plan-` and 12 hex digits of a digest of the
+    /// environment and each change's resource, action and field values before and after. The same
+    /// changes give the same id at any revision (so a later commit can approve them with an
+    /// `Approve-Plan:` trailer); any difference in what would change gives a new one, which needs
+    /// a new approval.
+    public static func planID(environment: String, changes: [Change]) -> String {
         var hasher = SHA256()
         func add(_ text: String) {
             hasher.update(data: Array(text.utf8))
             hasher.update(data: [0])
         }
         add(environment)
-        add(revision)
         for change in changes.sorted(by: { $0.resource < $1.resource }) {
             add(change.resource.description)
             add(change.action.rawValue)

@@ -50,7 +50,9 @@ public actor GitManifestSource {
                     "git.ref": "\(resolved.name)", "old": "\(forced.old?.short ?? "none")", "new": "\(forced.new?.short ?? "none")",
                 ])
         }
-        if let verify, cached?.revision != resolved.revision.id {
+        let previous = cached
+        if let previous, previous.revision == resolved.revision.id { return previous }
+        if let verify {
             do {
                 let trusted = try await repository.verifySignature(of: resolved.revision, policy: verify)
                 logger.info(
@@ -60,7 +62,59 @@ public actor GitManifestSource {
                 throw SignatureRefused(revision: resolved.revision.id, reason: "\(error)")
             }
         }
-        return try await snapshot(at: resolved.revision, in: repository)
+        var snapshot = try await load(resolved.revision, from: repository)
+        let found = await approvals(
+            in: repository, tip: resolved.revision, since: previous.map { GitRevision(id: $0.revision) })
+        snapshot.approvals = Array(((previous?.approvals ?? []) + found).suffix(50))
+        cached = snapshot
+        logger.info(
+            "New revision",
+            metadata: ["revision": "\(resolved.revision.short)", "environments": "\(snapshot.bundle.environmentNames)"])
+        return snapshot
+    }
+
+    /// The signed `Approve-Plan:` trailers of the commits that are new since `since` (at most 100;
+    /// after a restart, the tip alone). A trailer counts only in a commit that an allowed signer
+    /// signed, so approvals need `git.verify`; anything else is logged and ignored.
+    private func approvals(in repository: GitRepository, tip: GitRevision, since: GitRevision?) async -> [PlanApproval] {
+        let commits: [CommitInfo]
+        do {
+            commits = try await repository.commits(from: tip, excluding: since, limit: since == nil ? 1 : 100)
+        } catch {
+            logger.warning("Cannot read the new commits for plan approvals", metadata: ["error": "\(error)"])
+            return []
+        }
+        var found: [PlanApproval] = []
+        for commit in commits.reversed() {
+            let plans = commit.trailers.filter { $0.key.lowercased() == PlanApproval.trailer.lowercased() }.map(\.value)
+            guard !plans.isEmpty else { continue }
+            let metadata: Logger.Metadata = ["revision": "\(commit.revision.short)", "plans": "\(plans)"]
+            guard let verify else {
+                logger.warning(
+                    "Approve-Plan trailer ignored: approvals by commit count only in signed commits (configure git.verify)",
+                    metadata: metadata)
+                continue
+            }
+            let signer: String
+            do {
+                signer = try await repository.verifySignature(of: commit.revision, policy: verify).signer
+            } catch {
+                logger.warning(
+                    "Approve-Plan trailer ignored: the commit has no trusted signature",
+                    metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                continue
+            }
+            for plan in plans {
+                guard PlanApproval.isPlanID(plan) else {
+                    logger.warning("Approve-Plan trailer ignored: not a plan id", metadata: metadata)
+                    continue
+                }
+                logger.notice(
+                    "Plan approved by a signed commit", metadata: metadata.merging(["signer": "\(signer)"]) { $1 })
+                found.append(PlanApproval(plan: plan, revision: commit.revision.id, signer: signer))
+            }
+        }
+        return found
     }
 
     /// The last force-push seen on the followed ref, for alerts.
@@ -88,17 +142,6 @@ public actor GitManifestSource {
         let opened = try await GitRepository.openOrClone(url: url, at: clonePath, options: remote, logger: logger)
         repository = opened
         return opened
-    }
-
-    private func snapshot(at revision: GitRevision, in repository: GitRepository) async throws -> ManifestSnapshot {
-        if let cached, cached.revision == revision.id { return cached }
-        let snapshot = try await load(revision, from: repository)
-        let bundle = snapshot.bundle
-        cached = snapshot
-        logger.info(
-            "New revision",
-            metadata: ["revision": "\(revision.short)", "environments": "\(bundle.environmentNames)"])
-        return snapshot
     }
 
     private func load(_ revision: GitRevision, from repository: GitRepository) async throws -> ManifestSnapshot {

@@ -12,12 +12,20 @@ public struct CommitInfo: Sendable, Hashable {
     public let authorEmail: String
     /// The author time of the commit.
     public let time: Date
+    /// The whole commit message.
+    public let message: String
 
-    public init(revision: GitRevision, summary: String, authorName: String, authorEmail: String, time: Date) {
+    public init(
+        revision: GitRevision, summary: String, authorName: String, authorEmail: String, time: Date, message: String = ""
+    ) {
         self.revision = revision
         self.summary = summary
         self.authorName = authorName
         self.authorEmail = authorEmail
         self.time = time
+        self.message = message
     }
+
+    /// The message's trailers (`Key: value` lines of its last paragraph), in order.
+    public var trailers: [CommitTrailer] { CommitTrailer.parse(message) }
 }

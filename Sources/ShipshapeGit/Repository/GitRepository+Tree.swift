@@ -48,24 +48,62 @@ extension GitRepository {
         }
     }
 
-    /// The author, summary and time of `revision`.
+    /// The author, summary, time and message of `revision`.
     public func commit(_ revision: GitRevision) async throws -> CommitInfo {
         let handle = handle
         let remote = sanitizedURL
+        return try await queue.run { try Self.commitInfo(handle.pointer, revision, remote: remote) }
+    }
+
+    /// The commits reachable from `tip` and not from `excluded` (the range `excluded..tip`), newest
+    /// first, at most `limit` of them. Without `excluded`, `tip` and its ancestors.
+    public func commits(from tip: GitRevision, excluding excluded: GitRevision?, limit: Int) async throws -> [CommitInfo] {
+        let handle = handle
+        let remote = sanitizedURL
         return try await queue.run {
-            let commit = try Self.lookupCommit(handle.pointer, revision, remote: remote)
-            defer { git_commit_free(commit) }
-            let summary = git_commit_summary(commit).map { String(cString: $0) } ?? ""
-            guard let author = git_commit_author(commit) else {
-                throw GitError(.operationFailed, "commit \(revision.short) of \(remote) has no author")
+            var walk: OpaquePointer?
+            try LibGit2.check(git_revwalk_new(&walk, handle.pointer), "starting a history walk")
+            defer { git_revwalk_free(walk) }
+            try LibGit2.check(
+                git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "sorting a history walk")
+            var start = try LibGit2.oid(tip.id)
+            try LibGit2.check(git_revwalk_push(walk, &start), "walking the history of \(tip.short)")
+            if let excluded {
+                var hidden = try LibGit2.oid(excluded.id)
+                // A rewritten history may not contain the excluded commit any more: then walk from
+                // the tip alone, still bounded by `limit`.
+                let result = git_revwalk_hide(walk, &hidden)
+                if result != 0 && result != GIT_ENOTFOUND.rawValue {
+                    try LibGit2.check(result, "hiding \(excluded.short) from a history walk")
+                }
             }
-            return CommitInfo(
-                revision: revision,
-                summary: summary,
-                authorName: author.pointee.name.map { String(cString: $0) } ?? "",
-                authorEmail: author.pointee.email.map { String(cString: $0) } ?? "",
-                time: Date(timeIntervalSince1970: TimeInterval(author.pointee.when.time)))
+            var found: [CommitInfo] = []
+            var oid = git_oid()
+            while found.count < limit {
+                let result = git_revwalk_next(&oid, walk)
+                if result == GIT_ITEROVER.rawValue { break }
+                try LibGit2.check(result, "walking the history of \(tip.short)")
+                found.append(try Self.commitInfo(handle.pointer, GitRevision(id: LibGit2.hex(oid)), remote: remote))
+            }
+            return found
         }
+    }
+
+    /// Reads a commit's info. Runs on the queue.
+    static func commitInfo(_ repository: OpaquePointer, _ revision: GitRevision, remote: String) throws -> CommitInfo {
+        let commit = try lookupCommit(repository, revision, remote: remote)
+        defer { git_commit_free(commit) }
+        let summary = git_commit_summary(commit).map { String(cString: $0) } ?? ""
+        guard let author = git_commit_author(commit) else {
+            throw GitError(.operationFailed, "commit \(revision.short) of \(remote) has no author")
+        }
+        return CommitInfo(
+            revision: revision,
+            summary: summary,
+            authorName: author.pointee.name.map { String(cString: $0) } ?? "",
+            authorEmail: author.pointee.email.map { String(cString: $0) } ?? "",
+            time: Date(timeIntervalSince1970: TimeInterval(author.pointee.when.time)),
+            message: git_commit_message(commit).map { String(cString: $0) } ?? "")
     }
 
     /// `path` without leading/trailing slashes and `.` components.

@@ -59,7 +59,7 @@ public enum TestImages {
     public enum ImageHealth: Sendable {
         /// No `HEALTHCHECK`.
         case absent
-        /// A `HEALTHCHECK` (every second, 2 retries, 5 s start period) fetching `/actuator/health`, which is served.
+        /// A `HEALTHCHECK` (every second, 2 retries, 120 s start period) fetching `/actuator/health`, which is served.
         case passing
         /// The same `HEALTHCHECK` without start period, but `/actuator/health` is missing: the "bad"
         /// tag of a rollout test (it still serves `/version`).
@@ -83,11 +83,12 @@ public enum TestImages {
             "EXPOSE \(port)/tcp",
         ]
         if health != .absent {
-            // A start period spares a slow start on a loaded host; the failing tag has none, so
-            // that it turns unhealthy within about three seconds.
-            let startPeriod = health == .passing ? "--start-period=5s " : ""
+            // A long start period and timeout spare a slow start or a slow check on a loaded host
+            // (failures in the start period do not count; the first success is healthy at once);
+            // the failing tag has no start period, so its 404s turn it unhealthy within seconds.
+            let startPeriod = health == .passing ? "--start-period=120s " : ""
             changes.append(
-                #"HEALTHCHECK --interval=1s --timeout=2s --retries=2 \#(startPeriod)CMD ["/bin/wget","-q","-O","/dev/null","http://127.0.0.1:\#(port)/actuator/health"]"#
+                #"HEALTHCHECK --interval=1s --timeout=10s --retries=2 \#(startPeriod)CMD ["/bin/wget","-q","-O","/dev/null","http://127.0.0.1:\#(port)/actuator/health"]"#
             )
         }
         return try await build(reference, files: files, changes: changes + extraChanges)

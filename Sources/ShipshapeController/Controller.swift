@@ -122,6 +122,7 @@ public struct Controller: Sendable {
             localTrafficSwitch: configuration.docker.trafficSwitch.map {
                 NginxUpstreamSwitch(directory: $0.upstreamDirectory, reloadCommand: $0.reloadCommand)
             },
+            metrics: configuration.docker.prometheus.map { PrometheusMetricQuery(url: $0.url, timeout: $0.timeout) },
             keepPreviousImages: configuration.docker.keepPreviousImages)
         return [DockerServiceProvider(client: docker, logger: logger, options: options)]
             + AWSProviders.make(

@@ -1,6 +1,7 @@
 import Foundation
 public import ShipshapeGit
 import ShipshapeManifest
+import ShipshapeReconcile
 import Yams
 
 /// The controller's own configuration: `/etc/shipshape/config.yaml`, given with `--config`.
@@ -50,8 +51,20 @@ public struct ControllerConfiguration: Sendable, Hashable {
         public var keepPreviousImages: Int = 3
         /// The local traffic switch for blue-green rollouts (an nginx upstream file and a reload).
         public var trafficSwitch: TrafficSwitch?
+        /// The Prometheus server that canary analysis queries (`strategy.analysis`) run on.
+        public var prometheus: Prometheus?
 
         public init() {}
+    }
+
+    /// Where canary analysis queries go: `GET URL/api/v1/query`.
+    public struct Prometheus: Sendable, Hashable {
+        /// Base URL, e.g. `http://127.0.0.1:9090`; no credentials in it.
+        public var url: String
+        /// How long one query may take (default 5s).
+        public var timeout: Duration = .seconds(5)
+
+        public init(url: String) { self.url = url }
     }
 
     /// Blue-green's local switch: Shipshape writes `DIRECTORY/ENV-SERVICE.conf` (an nginx upstream)
@@ -277,7 +290,7 @@ private struct ConfigReader {
             guard let mapping = node.mapping else { throw fail(node, "`docker` must be a mapping") }
             let values = try fields(
                 mapping, at: "docker",
-                allowed: ["socket", "registryCredentialsFile", "ecr", "keepPreviousImages", "trafficSwitch"])
+                allowed: ["socket", "registryCredentialsFile", "ecr", "keepPreviousImages", "trafficSwitch", "prometheus"])
             if let socket = values["socket"] { config.docker.socket = try string(socket, "docker.socket") }
             if let file = values["registryCredentialsFile"] {
                 config.docker.registryCredentialsFile = try string(file, "docker.registryCredentialsFile")
@@ -301,6 +314,23 @@ private struct ConfigReader {
                 config.docker.trafficSwitch = ControllerConfiguration.TrafficSwitch(
                     upstreamDirectory: try string(directory, "docker.trafficSwitch.upstreamDirectory"),
                     reloadCommand: try command.map { try string($0, "docker.trafficSwitch.reloadCommand[]") })
+            }
+            if let node = values["prometheus"] {
+                guard let prometheusMapping = node.mapping else { throw fail(node, "`docker.prometheus` must be a mapping") }
+                let prometheusValues = try fields(prometheusMapping, at: "docker.prometheus", allowed: ["url", "timeout"])
+                guard let urlNode = prometheusValues["url"] else {
+                    throw fail(node, "missing `docker.prometheus.url` (for example http://127.0.0.1:9090)")
+                }
+                let url = try string(urlNode, "docker.prometheus.url")
+                if let problem = PrometheusMetricQuery.problem(withURL: url) {
+                    // The URL is not echoed: a mistaken one may hold credentials.
+                    throw fail(urlNode, "`docker.prometheus.url` \(problem)")
+                }
+                var prometheus = ControllerConfiguration.Prometheus(url: url)
+                if let timeout = prometheusValues["timeout"] {
+                    prometheus.timeout = try duration(timeout, "docker.prometheus.timeout")
+                }
+                config.docker.prometheus = prometheus
             }
         }
         if let node = top["aws"] {

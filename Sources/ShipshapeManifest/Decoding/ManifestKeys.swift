@@ -10,7 +10,8 @@ enum ManifestKeys {
         "resources", "restart", "logging", "volumes", "networkMode", "ecs",
     ]
     static let health = ["http", "port", "command", "timeout", "interval", "retries"]
-    static let strategy = ["type", "maxUnavailable", "keepBlueFor", "targetGroupArn", "steps", "observe", "probe"]
+    static let strategy = ["type", "maxUnavailable", "keepBlueFor", "targetGroupArn", "steps", "observe", "probe", "analysis"]
+    static let canaryAnalysis = ["query", "max", "min", "interval"]
     static let resources = ["memory", "cpus"]
     static let restart = ["policy", "maxRetries"]
     static let logging = ["driver", "options"]
@@ -36,6 +37,7 @@ enum ManifestKeys {
         "service": service,
         "health": health,
         "strategy": strategy,
+        "canaryAnalysis": canaryAnalysis,
         "resources": resources,
         "restart": restart,
         "logging": logging,

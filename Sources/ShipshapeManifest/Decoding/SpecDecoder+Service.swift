@@ -244,6 +244,7 @@ extension SpecDecoder {
             "steps": [.canary],
             "observe": [.canary],
             "probe": [.blueGreen, .canary],
+            "analysis": [.canary],
         ]
         for key in ManifestKeys.strategy where key != "type" {
             guard let entry = fields.byKey[key], let kinds = applicable[key], !kinds.contains(strategy.kind) else { continue }
@@ -289,6 +290,16 @@ extension SpecDecoder {
             strategy.observe = value
         }
         if let node = fields["probe"] { strategy.probe = healthCheck(node, fields.path("probe")) }
+        if let entry = fields.byKey["analysis"], strategy.kind == .canary {
+            if runtime == .ecs {
+                error(
+                    "\(fields.path("analysis")) applies to runtime docker only",
+                    at: entry.keyLocation,
+                    hint: "on ECS, watch the canary with the target group's health checks and CloudWatch alarms")
+            } else {
+                strategy.analysis = canaryAnalysis(entry.value, fields.path("analysis"), observe: strategy.observe)
+            }
+        }
         if runtime == .ecs, strategy.kind != .rolling, !fields.has("targetGroupArn"), fields.has("type") {
             error(
                 "\(path) is a \(strategy.kind.rawValue) rollout on ECS but has no targetGroupArn",
@@ -297,6 +308,57 @@ extension SpecDecoder {
             )
         }
         return strategy
+    }
+
+    /// `strategy.analysis`: a query template with known placeholders, `max` and/or `min`, an interval.
+    mutating func canaryAnalysis(_ node: ManifestNode, _ path: String, observe: Duration) -> CanaryAnalysis? {
+        guard let fields = fields(node, path, allowed: ManifestKeys.canaryAnalysis) else { return nil }
+        let errorsBefore = errorCount
+        let known = CanaryAnalysis.Placeholder.allCases.map { "{{\($0.rawValue)}}" }.joined(separator: ", ")
+        var query: String?
+        if let queryNode = fields["query"], let text = string(queryNode, fields.path("query")) {
+            if text.allSatisfy(\.isWhitespace) {
+                error(
+                    "\(fields.path("query")) is empty", at: queryNode.location,
+                    hint: "write a PromQL query that returns one number, e.g. sum(rate(http_errors_total{service=\"{{service}}\"}[1m]))")
+            } else {
+                for problem in CanaryAnalysis.problems(inTemplate: text) {
+                    switch problem {
+                    case .unknownPlaceholder(let name):
+                        error(
+                            "\(fields.path("query")) has an unknown placeholder '{{\(name)}}'", at: queryNode.location,
+                            hint: Self.nearMatch(for: name, among: CanaryAnalysis.Placeholder.allCases.map(\.rawValue))
+                                .map { "did you mean '{{\($0)}}'?" } ?? "placeholders: \(known)")
+                    case .unclosed:
+                        error("\(fields.path("query")) has a '{{' without a closing '}}'", at: queryNode.location, hint: "placeholders: \(known)")
+                    }
+                }
+                query = text
+            }
+        } else if !fields.has("query") {
+            error("\(path) needs a query", at: node.location, hint: "add query: a PromQL query that returns one number")
+        }
+        var max: Double?
+        if let maxNode = fields["max"] { max = number(maxNode, fields.path("max")) }
+        var min: Double?
+        if let minNode = fields["min"] { min = number(minNode, fields.path("min")) }
+        if !fields.has("max") && !fields.has("min") {
+            error("\(path) needs max, min or both", at: node.location, hint: "for example max: 0.05 (the canary fails above it)")
+        }
+        if let max, let min, min > max {
+            error("\(fields.path("min")) \(min) is above \(fields.path("max")) \(max)", at: fields.byKey["min"]!.keyLocation, hint: "no value could pass")
+        }
+        var interval = Duration.seconds(15)
+        if let intervalNode = fields["interval"], let value = duration(intervalNode, fields.path("interval"), atLeast: .seconds(1)) {
+            interval = value
+            if value > observe {
+                warning(
+                    "\(fields.path("interval")) \(DurationSyntax.format(value)) is longer than observe \(DurationSyntax.format(observe)); the query runs once, at the end",
+                    at: intervalNode.location)
+            }
+        }
+        guard errorCount == errorsBefore, let query else { return nil }
+        return CanaryAnalysis(query: query, max: max, min: min, interval: interval)
     }
 
     mutating func resources(_ node: ManifestNode, _ path: String) -> ResourceLimits? {

@@ -137,6 +137,22 @@ struct SpecDecoder {
         return value
     }
 
+    /// A finite number, written plain (`0.05`, `3`, `1e-3`); quoted text, `.inf` and `.nan` are refused.
+    mutating func number(_ node: ManifestNode, _ path: String) -> Double? {
+        if case .scalar(let scalar) = node.content, scalar.isPlain {
+            switch PlainScalar.classify(scalar.text) {
+            case .int(let value): return Double(value)
+            case .float(let value) where value.isFinite: return value
+            case .float:
+                error("\(path) must be a finite number, found '\(scalar.text)'", at: node.location, hint: "for example 0.05 or 3")
+                return nil
+            default: break
+            }
+        }
+        error("\(path) must be a finite number, found \(node.kindName)\(node.textSuffix)", at: node.location, hint: "for example 0.05 or 3")
+        return nil
+    }
+
     /// A duration: `500ms`, `30s`, `5m`, `1h30m`.
     mutating func duration(_ node: ManifestNode, _ path: String, atLeast minimum: Duration = .zero) -> Duration? {
         guard let text = scalarText(node, path) else { return nil }

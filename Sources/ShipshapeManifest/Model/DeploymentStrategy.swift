@@ -26,6 +26,9 @@ public struct DeploymentStrategy: Sendable, Hashable {
     /// Blue/green and canary: the probe that must pass on the new version before traffic moves
     /// (default: the service's health check).
     public var probe: HealthCheck?
+    /// Canary on Docker: a Prometheus query whose value must stay within bounds while the canary is
+    /// observed (default: none).
+    public var analysis: CanaryAnalysis?
 
     /// Creates a strategy with the format's defaults.
     public init(
@@ -35,7 +38,8 @@ public struct DeploymentStrategy: Sendable, Hashable {
         targetGroupArn: String? = nil,
         steps: [Int] = [10, 50, 100],
         observe: Duration = .seconds(300),
-        probe: HealthCheck? = nil
+        probe: HealthCheck? = nil,
+        analysis: CanaryAnalysis? = nil
     ) {
         self.kind = kind
         self.maxUnavailable = maxUnavailable
@@ -44,5 +48,6 @@ public struct DeploymentStrategy: Sendable, Hashable {
         self.steps = steps
         self.observe = observe
         self.probe = probe
+        self.analysis = analysis
     }
 }

@@ -115,6 +115,13 @@ public enum ManifestRenderer {
             if let arn = strategy.targetGroupArn { fields.append(("targetGroupArn", .string(arn))) }
             if let probe = strategy.probe { fields.append(("probe", healthCheck(probe))) }
         }
+        if strategy.kind == .canary, let analysis = strategy.analysis {
+            var check: [(String, YAMLValue)] = [("query", .string(analysis.query))]
+            if let max = analysis.max { check.append(("max", .number(String(max)))) }
+            if let min = analysis.min { check.append(("min", .number(String(min)))) }
+            check.append(("interval", .string(DurationSyntax.format(analysis.interval))))
+            fields.append(("analysis", .map(check)))
+        }
         return .map(fields)
     }
 

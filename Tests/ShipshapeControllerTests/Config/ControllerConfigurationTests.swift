@@ -23,6 +23,7 @@ struct ControllerConfigurationTests {
               ecr: false
               keepPreviousImages: 5
               trafficSwitch: { upstreamDirectory: /etc/nginx/shipshape, reloadCommand: [nginx, -s, reload] }
+              prometheus: { url: "http://127.0.0.1:9091/prometheus", timeout: 2s }
             aws: { region: ap-northeast-2, endpoint: "http://127.0.0.1:4566" }
             policy: { dryRun: true }
             admin: { tokenFile: /etc/shipshape/admin-token }
@@ -36,6 +37,8 @@ struct ControllerConfigurationTests {
         #expect(config.docker.registryCredentialsFile == "/etc/shipshape/registries.json")
         #expect(!config.docker.ecr && config.docker.keepPreviousImages == 5)
         #expect(config.docker.trafficSwitch?.reloadCommand == ["nginx", "-s", "reload"])
+        #expect(config.docker.prometheus?.url == "http://127.0.0.1:9091/prometheus")
+        #expect(config.docker.prometheus?.timeout == .seconds(2))
         #expect(config.aws.region == "ap-northeast-2")
         #expect(config.policy.dryRun)
         #expect(config.adminTokenFile == "/etc/shipshape/admin-token")
@@ -60,6 +63,14 @@ struct ControllerConfigurationTests {
         #expect(message("git: { url: x }\npolicy: { dryRun: maybe }").contains("`policy.dryRun` must be true or false"))
         #expect(message("git: { url: x, branch: a, tag: b }").contains("give one of `git.branch`, `git.tag` or `git.semver`"))
         #expect(message("git: { url: x }\ndocker: { trafficSwitch: { upstreamDirectory: /x } }").contains("needs `upstreamDirectory` and `reloadCommand`"))
+        #expect(message("git: { url: x }\ndocker: { prometheus: { timeout: 5s } }").contains("missing `docker.prometheus.url`"))
+        #expect(message("git: { url: x }\ndocker: { prometheus: { url: p, tls: true } }").contains("unknown key `docker.prometheus.tls`"))
+        #expect(message("git: { url: x }\ndocker: { prometheus: { url: \"ftp://h:9090\" } }").contains("is not an http:// or https:// URL"))
+        #expect(message("git: { url: x }\ndocker: { prometheus: { url: \"http://h:9090\", timeout: never } }").contains("`docker.prometheus.timeout`: `never` is not a duration"))
+        // A URL with credentials is refused without being echoed.
+        let withCredentials = message("git: { url: x }\ndocker: { prometheus: { url: \"http://ops:hunter2@h:9090\" } }")
+        #expect(withCredentials.contains("must not carry credentials"))
+        #expect(!withCredentials.contains("hunter2"))
     }
 }
 
@@ -72,5 +83,6 @@ extension ControllerConfigurationTests {
         #expect(config.git.verify?.allowedSignersFile == "/etc/shipshape/allowed_signers")
         #expect(config.git.webhook?.secretFile == "/etc/shipshape/webhook-secret")
         #expect(config.adminTokenFile == "/etc/shipshape/admin-token")
+        #expect(config.docker.prometheus?.url == "http://prometheus.internal:9090")
     }
 }

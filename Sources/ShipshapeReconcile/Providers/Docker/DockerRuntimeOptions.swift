@@ -4,7 +4,7 @@ public import Foundation
 ///
 /// Every field has a default, so `DockerRuntimeOptions()` runs rolling and canary rollouts with
 /// anonymous pulls; a service with secrets needs `secrets`, one with `strategy.type: blueGreen` a
-/// traffic switch.
+/// traffic switch, one with `strategy.analysis` a metric query.
 public struct DockerRuntimeOptions: Sendable {
     /// Resolves `secrets:` references at deploy time; nil fails a service that has secrets.
     public var secrets: (any SecretResolver)?
@@ -14,6 +14,9 @@ public struct DockerRuntimeOptions: Sendable {
     public var localTrafficSwitch: (any TrafficSwitch)?
     /// The blue/green switch for services with `strategy.targetGroupArn` (ELBv2 target registration).
     public var targetGroupTrafficSwitch: (any TrafficSwitch)?
+    /// Evaluates canary analysis queries (`PrometheusMetricQuery`); nil fails a service that has
+    /// `strategy.analysis`.
+    public var metrics: (any MetricQuery)?
     /// How many earlier images of each service's repository stay on the host for a rollback without
     /// a pull (default 3); older Shipshape-used tags are removed after a successful rollout.
     public var keepPreviousImages: Int
@@ -33,6 +36,7 @@ public struct DockerRuntimeOptions: Sendable {
         registryCredentials: (any RegistryCredentialsProvider)? = nil,
         localTrafficSwitch: (any TrafficSwitch)? = nil,
         targetGroupTrafficSwitch: (any TrafficSwitch)? = nil,
+        metrics: (any MetricQuery)? = nil,
         keepPreviousImages: Int = 3,
         slotPortOffset: Int = 100,
         stopTimeout: Duration = .seconds(10),
@@ -43,6 +47,7 @@ public struct DockerRuntimeOptions: Sendable {
         self.registryCredentials = registryCredentials
         self.localTrafficSwitch = localTrafficSwitch
         self.targetGroupTrafficSwitch = targetGroupTrafficSwitch
+        self.metrics = metrics
         self.keepPreviousImages = keepPreviousImages
         self.slotPortOffset = slotPortOffset
         self.stopTimeout = stopTimeout

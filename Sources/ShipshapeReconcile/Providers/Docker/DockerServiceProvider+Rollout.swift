@@ -48,11 +48,17 @@ extension DockerServiceProvider {
     }
 
     /// Everything that can fail without touching a container: the traffic switch for blue/green, the
-    /// image (pulled when missing, with the registry's credentials), the secrets.
+    /// metric query for a canary analysis, the image (pulled when missing, with the registry's
+    /// credentials), the secrets.
     func prepare(_ spec: DockerServiceSpec, context: ApplyContext) async throws -> Rollout {
         let logger = context.logger
         let service = spec.service
         if service.strategy.kind == .blueGreen { _ = try trafficSwitch(for: spec) }
+        if service.strategy.kind == .canary, service.strategy.analysis != nil, options.metrics == nil {
+            throw DockerProviderError(
+                "\(spec.resourceID): the canary has an analysis query but the controller has no Prometheus configured (docker.prometheus); nothing was changed"
+            )
+        }
         if !service.secrets.isEmpty && options.secrets == nil {
             throw DockerProviderError(
                 "\(spec.resourceID): the service has secrets but the controller has no secret resolver configured; nothing was changed"
@@ -241,15 +247,21 @@ extension DockerServiceProvider {
     /// Canary: watches the first new replica for `strategy.observe`: it must keep running without a
     /// restart, its Docker health check must not turn unhealthy, and the HTTP checks (`health.http`,
     /// `strategy.probe`) must keep answering 2xx. Looks every `health.interval` (at most every 5 s).
+    /// With `strategy.analysis`, the query is evaluated every `analysis.interval` and once more at the
+    /// end; a value out of bounds, no data, or a query that cannot be evaluated fails the canary.
     func watchCanary(_ canary: NewReplica, rollout: Rollout) async throws {
         let strategy = rollout.service.strategy
         let urls = [rollout.service.health, strategy.probe].compactMap { $0.flatMap { probe.probeURL($0, spec: canary.spec) } }
         let interval = min(rollout.service.health?.interval ?? .seconds(5), .seconds(5))
-        let deadline = ContinuousClock.now + strategy.observe
+        let start = ContinuousClock.now
+        let deadline = start + strategy.observe
+        let analysis = strategy.kind == .canary ? strategy.analysis : nil
+        // The next evaluation of the analysis query: every interval, and at the deadline.
+        var nextAnalysis = analysis.map { min(start + $0.interval, deadline) }
         rollout.logger.info(
             "Observing canary", metadata: ["container": "\(canary.name)", "for": "\(strategy.observe)"])
         let restarts = try await client.inspectContainer(canary.id).restartCount
-        while ContinuousClock.now < deadline {
+        while true {
             let details = try await client.inspectContainer(canary.id)
             if details.restartCount != restarts {
                 throw DockerProviderError("canary \(canary.name) restarted \(details.restartCount - restarts) time(s)")
@@ -257,7 +269,41 @@ extension DockerServiceProvider {
             if let problem = try await probe.check(details, urls: urls) {
                 throw DockerProviderError("canary \(canary.name) failed while observed: \(problem)")
             }
-            try await Task.sleep(for: min(interval, max(.zero, deadline - ContinuousClock.now)))
+            let now = ContinuousClock.now
+            if let analysis, let due = nextAnalysis, now >= due {
+                try await analyze(canary, analysis: analysis, rollout: rollout)
+                nextAnalysis = due >= deadline ? nil : min(ContinuousClock.now + analysis.interval, deadline)
+            }
+            if now >= deadline && nextAnalysis == nil { return }
+            let wake = min(now + interval, nextAnalysis ?? deadline, deadline)
+            try await Task.sleep(for: max(.zero, wake - ContinuousClock.now))
+        }
+    }
+
+    /// One evaluation of the canary's analysis query; throws when the value is out of bounds, the
+    /// query returns no data (an absent series is not taken for a healthy one), or it fails.
+    func analyze(_ canary: NewReplica, analysis: CanaryAnalysis, rollout: Rollout) async throws {
+        guard let metrics = options.metrics else {
+            throw DockerProviderError("canary \(canary.name): no Prometheus configured for its analysis query")
+        }
+        let query = analysis.expandedQuery([
+            .environment: rollout.spec.environment, .service: rollout.service.name, .container: canary.name,
+            .replica: String(canary.index),
+        ])
+        let value: Double?
+        do {
+            value = try await metrics.value(of: query)
+        } catch {
+            throw DockerProviderError("canary \(canary.name) failed its analysis: \(error)")
+        }
+        guard let value else {
+            throw DockerProviderError(
+                "canary \(canary.name) failed its analysis: query `\(query)` returned no data (add `or vector(0)` if no series means 0)")
+        }
+        rollout.logger.info(
+            "Canary analysis", metadata: ["container": "\(canary.name)", "query": "\(query)", "value": "\(value)"])
+        if let violation = analysis.violation(of: value) {
+            throw DockerProviderError("canary \(canary.name) failed its analysis: query `\(query)` \(violation)")
         }
     }
 

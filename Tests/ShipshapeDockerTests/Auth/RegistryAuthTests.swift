@@ -141,20 +141,10 @@ struct RegistryAuthTests {
     @Test("an ECR token from moto's GetAuthorizationToken pulls from a registry protected by that password")
     func ecrTokenFromMoto() async throws {
         // moto plays ECR's API; a local registry protected by the token's password plays ECR's registry.
-        let logs = try TemporaryDirectory(prefix: "shipshape-moto")
-        defer { logs.remove() }
-        let motoPort = try LoopbackPort.free()
-        let moto: BackgroundProcess
-        do {
-            moto = try BackgroundProcess(
-                name: "moto", ["moto_server", "-H", "127.0.0.1", "-p", String(motoPort)], logDirectory: logs.path)
-        } catch {
-            throw HarnessError("cannot start moto_server (pip install 'moto[server]'): \(error)")
-        }
+        let moto = try await MotoServer.start()
         var registry: LocalRegistry?
         do {
-            try await LoopbackPort.waitUntilOpen(motoPort, timeout: .seconds(120), what: "moto_server")
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(motoPort)/")
+            var request = HTTPClientRequest(url: moto.endpoint.absoluteString)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
             request.headers.add(

@@ -23,6 +23,7 @@ struct ControllerConfigurationTests {
               ecr: false
               keepPreviousImages: 5
               trafficSwitch: { upstreamDirectory: /etc/nginx/shipshape, reloadCommand: [nginx, -s, reload] }
+              targetGroup: { instanceId: i-0123456789abcdef0, healthTimeout: 2m, drainTimeout: 6m }
             aws: { region: ap-northeast-2, endpoint: "http://127.0.0.1:4566" }
             policy: { dryRun: true }
             admin: { tokenFile: /etc/shipshape/admin-token }
@@ -36,6 +37,8 @@ struct ControllerConfigurationTests {
         #expect(config.docker.registryCredentialsFile == "/etc/shipshape/registries.json")
         #expect(!config.docker.ecr && config.docker.keepPreviousImages == 5)
         #expect(config.docker.trafficSwitch?.reloadCommand == ["nginx", "-s", "reload"])
+        #expect(config.docker.targetGroup?.identity == .instanceID("i-0123456789abcdef0"))
+        #expect(config.docker.targetGroup?.healthTimeout == .seconds(120) && config.docker.targetGroup?.drainTimeout == .seconds(360))
         #expect(config.aws.region == "ap-northeast-2")
         #expect(config.policy.dryRun)
         #expect(config.adminTokenFile == "/etc/shipshape/admin-token")
@@ -60,6 +63,16 @@ struct ControllerConfigurationTests {
         #expect(message("git: { url: x }\npolicy: { dryRun: maybe }").contains("`policy.dryRun` must be true or false"))
         #expect(message("git: { url: x, branch: a, tag: b }").contains("give one of `git.branch`, `git.tag` or `git.semver`"))
         #expect(message("git: { url: x }\ndocker: { trafficSwitch: { upstreamDirectory: /x } }").contains("needs `upstreamDirectory` and `reloadCommand`"))
+        #expect(
+            message("git: { url: x }\ndocker: { targetGroup: { instanceId: i-0abc, ipAddress: 10.0.0.5 } }")
+                .contains("give one of `docker.targetGroup.instanceId` or `docker.targetGroup.ipAddress`"))
+        #expect(message("git: { url: x }\ndocker: { targetGroup: { instanceId: web-1 } }").contains("`web-1` is not an EC2 instance id"))
+        #expect(message("git: { url: x }\ndocker: { targetGroup: { ipAddress: 10.0.0.300 } }").contains("`10.0.0.300` is not an IP address"))
+        #expect(message("git: { url: x }\ndocker: { targetGroup: { drainTimeout: later } }").contains("`docker.targetGroup.drainTimeout`"))
+        #expect(message("git: { url: x }\ndocker: { targetGroup: { arn: x } }").contains("unknown key `docker.targetGroup.arn`"))
+        let byAddress = try? ControllerConfiguration.parse("git: { url: x }\ndocker: { targetGroup: { ipAddress: 10.0.0.5 } }", file: "c.yaml")
+        #expect(byAddress?.docker.targetGroup?.identity == .ipAddress("10.0.0.5"))
+        #expect(byAddress?.docker.targetGroup?.healthTimeout == .seconds(300))
     }
 }
 
@@ -72,5 +85,6 @@ extension ControllerConfigurationTests {
         #expect(config.git.verify?.allowedSignersFile == "/etc/shipshape/allowed_signers")
         #expect(config.git.webhook?.secretFile == "/etc/shipshape/webhook-secret")
         #expect(config.adminTokenFile == "/etc/shipshape/admin-token")
+        #expect(config.docker.targetGroup?.identity == .instanceMetadata)
     }
 }

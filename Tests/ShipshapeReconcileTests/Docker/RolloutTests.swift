@@ -120,9 +120,10 @@ struct RolloutTests {
             defer { Task { await balancer.stop() } }
             let bg = harness.with(
                 DockerRuntimeOptions(
-                    localTrafficSwitch: NginxUpstreamSwitch(directory: balancer.upstreamDirectory, reloadCommand: balancer.reloadCommand)))
+                    localTrafficSwitch: NginxUpstreamSwitch(
+                        directory: balancer.upstreamDirectory, reloadCommand: balancer.reloadCommand, reloadTimeout: .seconds(10))))
             let base = try Self.portBase(replicas: 2)
-            let strategy = DeploymentStrategy(kind: .blueGreen, keepBlueFor: .seconds(25))
+            let strategy = DeploymentStrategy(kind: .blueGreen, keepBlueFor: .seconds(15))
             let v1 = RolloutImages.service(repository: repository, tag: "1.0.0", replicas: 2, hostPort: base, strategy: strategy)
 
             try await bg.deployOrThrow([v1])
@@ -133,7 +134,6 @@ struct RolloutTests {
             let observer = RequestObserver(url: "http://127.0.0.1:\(balancer.port)/version")
             var v2 = v1
             v2.image.tag = "2.0.0"
-            let greenStarted = ContinuousClock.now
             try await bg.deployOrThrow([v2], revision: "r2")
             try await Task.sleep(for: .milliseconds(300))
             let report = await observer.stop()
@@ -147,8 +147,11 @@ struct RolloutTests {
             let settled = try await bg.plan([v2], revision: "r2")
             #expect(settled.changes.isEmpty, "\(PlanRenderer.text(settled))")
 
-            // After keepBlueFor, the old blue set is retired by the next cycle.
-            try await Task.sleep(until: greenStarted + .seconds(26))
+            // After the keep time green's label names (keepBlueFor after the switch at the
+            // earliest), the old blue set is retired by the next cycle.
+            let keepUntil = try #require(
+                both.first { !blue.map(\.id).contains($0.id) }?.labels["shipshape.io/retire-previous-after"].flatMap(TimeInterval.init))
+            try await Task.sleep(for: .seconds(max(0, keepUntil - Date().timeIntervalSince1970) + 1))
             let retire = try await bg.plan([v2], revision: "r2")
             #expect(retire.changes.first?.fields.map(\.path) == ["retired"], "\(PlanRenderer.text(retire))")
             try await bg.deployOrThrow([v2], revision: "r2")

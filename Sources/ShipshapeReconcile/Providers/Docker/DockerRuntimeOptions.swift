@@ -10,7 +10,7 @@ public struct DockerRuntimeOptions: Sendable {
     public var registryCredentials: (any RegistryCredentialsProvider)?
     /// The blue/green switch for services without `strategy.targetGroupArn` (e.g. `NginxUpstreamSwitch`).
     public var localTrafficSwitch: (any TrafficSwitch)?
-    /// The blue/green switch for services with `strategy.targetGroupArn` (ELBv2 target registration).
+    /// The blue/green switch for services with `strategy.targetGroupArn` (`ELBv2TrafficSwitch`).
     public var targetGroupTrafficSwitch: (any TrafficSwitch)?
     /// How many earlier images of each service's repository stay on the host for a rollback without
     /// a pull (default 3); older Shipshape-used tags are removed after a successful rollout.

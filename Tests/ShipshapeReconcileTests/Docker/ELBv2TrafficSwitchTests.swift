@@ -40,7 +40,7 @@ struct ELBv2TrafficSwitchTests {
             ec2 = boto3.client("ec2")
             vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
             arn = boto3.client("elbv2").create_target_group(
-                Name="web", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="\(type)")["TargetGroups"][0]["TargetGroupArn"]
+                Name="web-\(type)", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="\(type)")["TargetGroups"][0]["TargetGroupArn"]
             if "\(type)" == "instance":
                 ids = [i["InstanceId"] for i in ec2.run_instances(ImageId="ami-12c6146b", MinCount=2, MaxCount=2)["Instances"]]
             else:
@@ -118,6 +118,7 @@ struct ELBv2TrafficSwitchTests {
     @Test("an IP identity registers the address with the endpoint's port; the instance id can come from IMDSv2")
     func identities() async throws {
         try await AWSProviderFixture.with { fixture in
+            // The IP group is named web-ip, the instance group below web-instance.
             let ipGroup = try await Self.makeGroup(fixture, type: "ip", host: "10.0.0.5", other: "10.0.0.9")
             let byAddress = Self.elbSwitch(fixture, identity: .ipAddress("10.0.0.5"))
             try await byAddress.route(
@@ -185,7 +186,7 @@ struct ELBv2TrafficSwitchTests {
             #expect(fixture.mutatingCalls.isEmpty, "\(fixture.proxy.actions)")
             #expect(try await Self.targets(fixture, group.arn).contains("\(group.other):8080 healthy"))
 
-            let missing = group.arn.replacingOccurrences(of: "targetgroup/web/", with: "targetgroup/gone/")
+            let missing = group.arn.replacingOccurrences(of: "targetgroup/web-instance/", with: "targetgroup/gone/")
             let notFound = await #expect(throws: TrafficSwitchError.self) {
                 try await elb.route(Self.route(missing), to: [endpoint], logger: Self.logger)
             }

@@ -99,7 +99,8 @@ public struct Controller: Sendable {
 
     /// The providers for the backends this controller manages: the Docker daemon of this host, and
     /// AWS (security groups, instances, RDS, ECR images, ECS services). An environment without AWS
-    /// resources makes no AWS call and needs no credentials.
+    /// resources makes no AWS call and needs no credentials. Blue/green's ELBv2 switch calls the
+    /// region in the target group's ARN, at `aws.endpoint` when one is set.
     static func providers(configuration: ControllerConfiguration, aws: AWSClients, logger: Logger) -> [any Provider] {
         let docker = DockerClient(socketPath: configuration.docker.socket, logger: logger)
         let listenPort = (try? configuration.listenAddress.port) ?? 9090
@@ -121,6 +122,17 @@ public struct Controller: Sendable {
             registryCredentials: RegistryCredentialsChain(registries),
             localTrafficSwitch: configuration.docker.trafficSwitch.map {
                 NginxUpstreamSwitch(directory: $0.upstreamDirectory, reloadCommand: $0.reloadCommand)
+            },
+            targetGroupTrafficSwitch: configuration.docker.targetGroup.map { settings in
+                let identity: ELBv2TrafficSwitch.Identity =
+                    switch settings.identity {
+                    case .instanceID(let id): .instance(id)
+                    case .ipAddress(let address): .ipAddress(address)
+                    case .instanceMetadata: .instanceFromMetadata(InstanceMetadataClient(httpClient: .shared))
+                    }
+                return ELBv2TrafficSwitch(
+                    clients: aws.regional, identity: identity, healthTimeout: settings.healthTimeout,
+                    drainTimeout: settings.drainTimeout)
             },
             metrics: configuration.docker.prometheus.map { PrometheusMetricQuery(url: $0.url, timeout: $0.timeout) },
             keepPreviousImages: configuration.docker.keepPreviousImages)

@@ -17,6 +17,13 @@ public struct ELBTargetHealth: Sendable, Hashable {
     public var state: String
     public var reason: String?
     public var description: String?
+
+    public init(target: ELBTarget, state: String, reason: String? = nil, description: String? = nil) {
+        self.target = target
+        self.state = state
+        self.reason = reason
+        self.description = description
+    }
 }
 
 /// ELBv2: target registration and health (awsquery protocol).

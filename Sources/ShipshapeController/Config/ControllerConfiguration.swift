@@ -53,6 +53,8 @@ public struct ControllerConfiguration: Sendable, Hashable {
         public var trafficSwitch: TrafficSwitch?
         /// The Prometheus server that canary analysis queries (`strategy.analysis`) run on.
         public var prometheus: Prometheus?
+        /// The ELBv2 switch for blue-green services that name `strategy.targetGroupArn`.
+        public var targetGroup: TargetGroupSwitch?
 
         public init() {}
     }
@@ -65,6 +67,28 @@ public struct ControllerConfiguration: Sendable, Hashable {
         public var timeout: Duration = .seconds(5)
 
         public init(url: String) { self.url = url }
+    }
+
+    /// Blue-green's ELBv2 switch: this host's green ports are registered as targets of the
+    /// manifest's target group, its other targets there deregistered.
+    public struct TargetGroupSwitch: Sendable, Hashable {
+        /// How this host appears as a target.
+        public enum Identity: Sendable, Hashable {
+            /// `instanceId: i-…` (target type `instance`).
+            case instanceID(String)
+            /// `ipAddress: 10.0.0.5` (target type `ip`).
+            case ipAddress(String)
+            /// Neither given: this instance's id from the instance metadata service (IMDSv2).
+            case instanceMetadata
+        }
+
+        public var identity: Identity = .instanceMetadata
+        /// How long green's targets get to become healthy in the group.
+        public var healthTimeout: Duration = .seconds(300)
+        /// How long blue's targets get to drain after deregistration.
+        public var drainTimeout: Duration = .seconds(300)
+
+        public init(identity: Identity = .instanceMetadata) { self.identity = identity }
     }
 
     /// Blue-green's local switch: Shipshape writes `DIRECTORY/ENV-SERVICE.conf` (an nginx upstream)
@@ -211,6 +235,37 @@ private struct ConfigReader {
         return duration
     }
 
+    /// `docker.targetGroup: { instanceId: i-… | ipAddress: …, healthTimeout: 5m, drainTimeout: 5m }`.
+    func targetGroupSwitch(_ node: Node) throws -> ControllerConfiguration.TargetGroupSwitch {
+        guard let mapping = node.mapping else {
+            throw fail(node, "`docker.targetGroup` must be a mapping (`{}` reads the instance id from IMDSv2)")
+        }
+        let values = try fields(
+            mapping, at: "docker.targetGroup", allowed: ["instanceId", "ipAddress", "healthTimeout", "drainTimeout"])
+        var settings = ControllerConfiguration.TargetGroupSwitch()
+        switch (values["instanceId"], values["ipAddress"]) {
+        case (.some, .some):
+            throw fail(node, "give one of `docker.targetGroup.instanceId` or `docker.targetGroup.ipAddress`, not both")
+        case (let id?, nil):
+            let text = try string(id, "docker.targetGroup.instanceId")
+            guard text.hasPrefix("i-"), text.count > 2, text.dropFirst(2).allSatisfy(\.isHexDigit) else {
+                throw fail(id, "`docker.targetGroup.instanceId`: `\(text)` is not an EC2 instance id (i-0123456789abcdef0)")
+            }
+            settings.identity = .instanceID(text)
+        case (nil, let address?):
+            let text = try string(address, "docker.targetGroup.ipAddress")
+            guard IPAddress.isIPv4(text) || IPAddress.isIPv6(text) else {
+                throw fail(address, "`docker.targetGroup.ipAddress`: `\(text)` is not an IP address")
+            }
+            settings.identity = .ipAddress(text)
+        case (nil, nil):
+            settings.identity = .instanceMetadata
+        }
+        if let value = values["healthTimeout"] { settings.healthTimeout = try duration(value, "docker.targetGroup.healthTimeout") }
+        if let value = values["drainTimeout"] { settings.drainTimeout = try duration(value, "docker.targetGroup.drainTimeout") }
+        return settings
+    }
+
     mutating func configuration(_ root: Node.Mapping) throws -> ControllerConfiguration {
         let top = try fields(
             root, at: "",
@@ -290,7 +345,10 @@ private struct ConfigReader {
             guard let mapping = node.mapping else { throw fail(node, "`docker` must be a mapping") }
             let values = try fields(
                 mapping, at: "docker",
-                allowed: ["socket", "registryCredentialsFile", "ecr", "keepPreviousImages", "trafficSwitch", "prometheus"])
+                allowed: [
+                    "socket", "registryCredentialsFile", "ecr", "keepPreviousImages", "trafficSwitch", "prometheus",
+                    "targetGroup",
+                ])
             if let socket = values["socket"] { config.docker.socket = try string(socket, "docker.socket") }
             if let file = values["registryCredentialsFile"] {
                 config.docker.registryCredentialsFile = try string(file, "docker.registryCredentialsFile")
@@ -332,6 +390,7 @@ private struct ConfigReader {
                 }
                 config.docker.prometheus = prometheus
             }
+            if let node = values["targetGroup"] { config.docker.targetGroup = try targetGroupSwitch(node) }
         }
         if let node = top["aws"] {
             guard let mapping = node.mapping else { throw fail(node, "`aws` must be a mapping") }

@@ -24,6 +24,7 @@ struct ControllerConfigurationTests {
               keepPreviousImages: 5
               trafficSwitch: { upstreamDirectory: /etc/nginx/shipshape, reloadCommand: [nginx, -s, reload] }
               prometheus: { url: "http://127.0.0.1:9091/prometheus", timeout: 2s }
+              targetGroup: { instanceId: i-0123456789abcdef0, healthTimeout: 2m, drainTimeout: 6m }
             aws: { region: ap-northeast-2, endpoint: "http://127.0.0.1:4566" }
             policy: { dryRun: true }
             admin: { tokenFile: /etc/shipshape/admin-token }
@@ -39,6 +40,8 @@ struct ControllerConfigurationTests {
         #expect(config.docker.trafficSwitch?.reloadCommand == ["nginx", "-s", "reload"])
         #expect(config.docker.prometheus?.url == "http://127.0.0.1:9091/prometheus")
         #expect(config.docker.prometheus?.timeout == .seconds(2))
+        #expect(config.docker.targetGroup?.identity == .instanceID("i-0123456789abcdef0"))
+        #expect(config.docker.targetGroup?.healthTimeout == .seconds(120) && config.docker.targetGroup?.drainTimeout == .seconds(360))
         #expect(config.aws.region == "ap-northeast-2")
         #expect(config.policy.dryRun)
         #expect(config.adminTokenFile == "/etc/shipshape/admin-token")
@@ -71,6 +74,16 @@ struct ControllerConfigurationTests {
         let withCredentials = message("git: { url: x }\ndocker: { prometheus: { url: \"http://ops:hunter2@h:9090\" } }")
         #expect(withCredentials.contains("must not carry credentials"))
         #expect(!withCredentials.contains("hunter2"))
+        #expect(
+            message("git: { url: x }\ndocker: { targetGroup: { instanceId: i-0abc, ipAddress: 10.0.0.5 } }")
+                .contains("give one of `docker.targetGroup.instanceId` or `docker.targetGroup.ipAddress`"))
+        #expect(message("git: { url: x }\ndocker: { targetGroup: { instanceId: web-1 } }").contains("`web-1` is not an EC2 instance id"))
+        #expect(message("git: { url: x }\ndocker: { targetGroup: { ipAddress: 10.0.0.300 } }").contains("`10.0.0.300` is not an IP address"))
+        #expect(message("git: { url: x }\ndocker: { targetGroup: { drainTimeout: later } }").contains("`docker.targetGroup.drainTimeout`"))
+        #expect(message("git: { url: x }\ndocker: { targetGroup: { arn: x } }").contains("unknown key `docker.targetGroup.arn`"))
+        let byAddress = try? ControllerConfiguration.parse("git: { url: x }\ndocker: { targetGroup: { ipAddress: 10.0.0.5 } }", file: "c.yaml")
+        #expect(byAddress?.docker.targetGroup?.identity == .ipAddress("10.0.0.5"))
+        #expect(byAddress?.docker.targetGroup?.healthTimeout == .seconds(300))
     }
 }
 
@@ -84,5 +97,6 @@ extension ControllerConfigurationTests {
         #expect(config.git.webhook?.secretFile == "/etc/shipshape/webhook-secret")
         #expect(config.adminTokenFile == "/etc/shipshape/admin-token")
         #expect(config.docker.prometheus?.url == "http://prometheus.internal:9090")
+        #expect(config.docker.targetGroup?.identity == .instanceMetadata)
     }
 }

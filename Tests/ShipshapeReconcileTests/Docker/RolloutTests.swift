@@ -115,7 +115,8 @@ struct RolloutTests {
             let skew = Mutex<TimeInterval>(0)
             let bg = harness.with(
                 DockerRuntimeOptions(
-                    localTrafficSwitch: NginxUpstreamSwitch(directory: balancer.upstreamDirectory, reloadCommand: balancer.reloadCommand),
+                    localTrafficSwitch: NginxUpstreamSwitch(
+                        directory: balancer.upstreamDirectory, reloadCommand: balancer.reloadCommand, reloadTimeout: .seconds(10)),
                     now: { Date().addingTimeInterval(skew.withLock { $0 }) }))
             let base = try Self.portBase(replicas: 2)
             let strategy = DeploymentStrategy(kind: .blueGreen, keepBlueFor: .seconds(600))
@@ -130,6 +131,7 @@ struct RolloutTests {
             var v2 = v1
             v2.image.tag = "2.0.0"
             try await bg.deployOrThrow([v2], revision: "r2")
+            let switched = Date()
             try await Task.sleep(for: .milliseconds(300))
             let report = await observer.stop()
             #expect(report.failures.isEmpty, "\(report)\n\(balancer.errorLog())")
@@ -142,11 +144,12 @@ struct RolloutTests {
             let settled = try await bg.plan([v2], revision: "r2")
             #expect(settled.changes.isEmpty, "\(PlanRenderer.text(settled))")
 
-            // Blue is kept until the time green's label names (at least keepBlueFor from now);
-            // once the clock passes it, the next cycle retires the old blue set.
+            // Green's label names when blue may go: keepBlueFor after the switch at the earliest
+            // (the deploy returned right after it). Once the clock passes it, the next cycle
+            // retires the old blue set.
             let retireAt = try both.compactMap { $0.labels["shipshape.io/retire-previous-after"].flatMap(TimeInterval.init) }
                 .max().map { Date(timeIntervalSince1970: $0) } ?? { throw HarnessError("green has no retire label") }()
-            #expect(retireAt.timeIntervalSinceNow >= 500, "blue kept only until \(retireAt)")
+            #expect(retireAt.timeIntervalSince(switched) >= 600 - 5, "blue kept only until \(retireAt), switched at \(switched)")
             skew.withLock { $0 = retireAt.timeIntervalSinceNow + 1 }
             let retire = try await bg.plan([v2], revision: "r2")
             #expect(retire.changes.first?.fields.map(\.path) == ["retired"], "\(PlanRenderer.text(retire))")

@@ -12,7 +12,7 @@ public struct DockerRuntimeOptions: Sendable {
     public var registryCredentials: (any RegistryCredentialsProvider)?
     /// The blue/green switch for services without `strategy.targetGroupArn` (e.g. `NginxUpstreamSwitch`).
     public var localTrafficSwitch: (any TrafficSwitch)?
-    /// The blue/green switch for services with `strategy.targetGroupArn` (ELBv2 target registration).
+    /// The blue/green switch for services with `strategy.targetGroupArn` (`ELBv2TrafficSwitch`).
     public var targetGroupTrafficSwitch: (any TrafficSwitch)?
     /// Evaluates canary analysis queries (`PrometheusMetricQuery`); nil fails a service that has
     /// `strategy.analysis`.

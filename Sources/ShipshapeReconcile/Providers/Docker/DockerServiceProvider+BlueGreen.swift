@@ -44,8 +44,12 @@ extension DockerServiceProvider {
         let greenSlot = blueSlot == 0 ? 1 : 0
         // Whatever occupies the green slot is not in traffic: an older kept set or a failed attempt.
         try await remove(containers.filter { observed?.slot($0) == greenSlot }, logger: logger)
-        let retireBlueAfter = options.now().addingTimeInterval(Double(strategy.keepBlueFor.components.seconds))
-        let labels = [Label.retirePreviousAfter: String(Int(retireBlueAfter.timeIntervalSince1970))]
+        // Blue stays `keepBlueFor` after the switch. The label goes on green before green starts, so
+        // it names now + the longest the way to the switch may take + keepBlueFor.
+        let retireBlueAfter = options.now().addingTimeInterval(
+            Self.seconds(greenBudget(rollout, switcher: switcher) + strategy.keepBlueFor)
+        ).timeIntervalSince1970.rounded(.up)
+        let labels = [Label.retirePreviousAfter: String(Int(retireBlueAfter))]
         var green: [NewReplica] = []
         do {
             for index in 0..<spec.service.replicas {
@@ -74,14 +78,37 @@ extension DockerServiceProvider {
         }
         let blueIDs = Set(active.map(\.id))
         var leaving = retired.filter { !blueIDs.contains($0.id) }
+        let keepUntil = Date(timeIntervalSince1970: retireBlueAfter)
         if strategy.keepBlueFor <= .zero {
             leaving += active
         } else if !active.isEmpty {
             logger.info(
                 "Keeping blue for rollback",
-                metadata: ["resource": "\(spec.resourceID)", "until": "\(retireBlueAfter)", "containers": "\(active.count)"])
+                metadata: ["resource": "\(spec.resourceID)", "until": "\(keepUntil)", "containers": "\(active.count)"])
+            if options.now().addingTimeInterval(Self.seconds(strategy.keepBlueFor)) > keepUntil {
+                logger.warning(
+                    "The rollout took longer than its budget; blue is kept less than keepBlueFor after the switch",
+                    metadata: ["resource": "\(spec.resourceID)", "until": "\(keepUntil)"])
+            }
         }
         try await remove(leaving.filter { observed?.slot($0) != greenSlot }, logger: logger)
+    }
+
+    /// The longest the way from green's creation to the end of the switch may take: creating each
+    /// replica (5 s each), starting and health-checking them `options.inspectConcurrency` at a time
+    /// (the health timeout plus 5 s for the last check, per wave), and the switch's own budget.
+    func greenBudget(_ rollout: Rollout, switcher: any TrafficSwitch) -> Duration {
+        let service = rollout.service
+        let replicas = max(1, service.replicas)
+        let concurrency = max(1, options.inspectConcurrency)
+        let waves = (replicas + concurrency - 1) / concurrency
+        let probe = service.strategy.kind == .rolling ? nil : service.strategy.probe
+        let healthTimeout = HealthProbe.timeout(health: service.health, probe: probe)
+        return .seconds(5) * replicas + (healthTimeout + .seconds(5)) * waves + switcher.switchBudget
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// The traffic switch for a blue/green service: the target-group switch when the manifest names
@@ -90,7 +117,7 @@ extension DockerServiceProvider {
         if let arn = spec.service.strategy.targetGroupArn {
             guard let switcher = options.targetGroupTrafficSwitch else {
                 throw DockerProviderError(
-                    "\(spec.resourceID): blueGreen names target group \(arn) but the controller has no ELBv2 traffic switch configured; nothing was changed"
+                    "\(spec.resourceID): blueGreen names target group \(arn) but the controller has no ELBv2 traffic switch configured (docker.targetGroup, see docs/docker-runtime.md); nothing was changed"
                 )
             }
             return switcher

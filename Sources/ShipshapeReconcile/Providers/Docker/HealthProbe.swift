@@ -16,11 +16,16 @@ import ShipshapeManifest
 struct HealthProbe: Sendable {
     let httpClient: HTTPClient
 
+    /// How long `waitHealthy` waits: the health check's timeout, else the probe's, else 60 s.
+    static func timeout(health: HealthCheck?, probe: HealthCheck?) -> Duration {
+        health?.timeout ?? probe?.timeout ?? .seconds(60)
+    }
+
     /// Waits for the container `id` (created from `spec`) to become healthy; throws why not.
     func waitHealthy(
         id: String, spec: ContainerSpec, health: HealthCheck?, probe: HealthCheck? = nil, client: DockerClient
     ) async throws {
-        let timeout = health?.timeout ?? probe?.timeout ?? .seconds(60)
+        let timeout = Self.timeout(health: health, probe: probe)
         let deadline = ContinuousClock.now + timeout
         let urls = [health, probe].compactMap { $0.flatMap { probeURL($0, spec: spec) } }
         var settledSince: ContinuousClock.Instant?

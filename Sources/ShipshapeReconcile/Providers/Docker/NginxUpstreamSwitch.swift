@@ -37,6 +37,9 @@ public struct NginxUpstreamSwitch: TrafficSwitch {
         self.settle = settle
     }
 
+    /// The reload command's timeout plus `settle`.
+    public var switchBudget: Duration { reloadTimeout + settle }
+
     /// `DIRECTORY/ENV-SERVICE.conf`.
     public func path(for route: TrafficRoute) -> String {
         "\(directory)/\(route.environment)-\(route.service).conf"

@@ -5,11 +5,16 @@ public import Logging
 /// `route(_:to:logger:)` is idempotent, leaves exactly `endpoints` in traffic, and returns only once
 /// the old endpoints get no new requests (after a reload settled, or a deregistration drained), since
 /// the caller may stop them right after. The local
-/// implementation is `NginxUpstreamSwitch`; the ELBv2 one (register the green targets in the
-/// manifest's target group, deregister the rest) comes with the AWS client.
+/// implementation is `NginxUpstreamSwitch`; `ELBv2TrafficSwitch` registers the green targets in the
+/// manifest's target group and deregisters the host's other targets.
 public protocol TrafficSwitch: Sendable {
     /// Sends all traffic of `route` to `endpoints`, and none to any other endpoint.
     func route(_ route: TrafficRoute, to endpoints: [TrafficEndpoint], logger: Logger) async throws
+
+    /// The longest `route` takes by its own timeouts and waits. A blue/green rollout keeps blue this
+    /// much longer (see `DockerServiceProvider.blueGreenUpdate`), because the keep time is written
+    /// on the green containers before the switch.
+    var switchBudget: Duration { get }
 }
 
 /// Whose traffic a switch moves.

@@ -140,6 +140,10 @@ struct LeaderRaceTests {
             try await eventually("the follower applies port 8443", timeout: .seconds(120)) {
                 try await ingressPorts() == [8080, 8443]
             }
+            // moto may answer the test's read before the proxy has recorded the call that made the change.
+            try await eventually("the proxy recorded the change") {
+                proxy.calls.contains { Self.isMutating($0) && $0.service == "ec2" }
+            }
             let newWriters = Set(proxy.calls.filter(Self.isMutating).filter { $0.service == "ec2" }.map(\.accessKeyID))
             #expect(newWriters == [keys[follower]], "EC2 changes after the takeover signed by \(newWriters.sorted())")
             let holder = try await DynamoDBClient(client: setup).getItem(table: Self.table, key: ["name": .string(env)])

@@ -8,16 +8,22 @@ import Testing
 /// an unsigned tip is refused, the last good revision stays in force, a metric says why.
 @Suite("Signed commits", .serialized)
 struct SignedCommitTests {
+    /// A new ed25519 key `NAME` in `directory` and an allowed_signers file trusting it for Git
+    /// (principal `NAME@example.com`): the private key's path and the file's.
+    static func signingKey(_ name: String, in directory: TemporaryDirectory) async throws -> (key: String, allowedSigners: String) {
+        let keyPath = directory.appending(name)
+        try await GitToolRunner.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", keyPath])
+        let publicKey = try String(contentsOfFile: keyPath + ".pub", encoding: .utf8).split(separator: " ").prefix(2)
+            .joined(separator: " ")
+        let signers = try directory.write("\(name)@example.com namespaces=\"git\" \(publicKey)\n", to: "allowed_signers")
+        return (keyPath, signers)
+    }
+
     @Test("an unsigned tip is not applied under verification; a signed one is")
     func verification() async throws {
         try await DeploymentHarness.with { harness in
             let port = try LoopbackPort.free()
-            let keyPath = harness.directory.appending("deployer")
-            try await GitToolRunner.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "deployer", "-f", keyPath])
-            let publicKey = try String(contentsOfFile: keyPath + ".pub", encoding: .utf8).split(separator: " ").prefix(2)
-                .joined(separator: " ")
-            let signers = try harness.directory.write(
-                "deployer@example.com namespaces=\"git\" \(publicKey)\n", to: "allowed_signers")
+            let (keyPath, signers) = try await Self.signingKey("deployer", in: harness.directory)
 
             func signedCommit(_ tag: String) async throws {
                 try Data(harness.manifest(tag: tag, hostPort: port).utf8).write(
@@ -57,12 +63,7 @@ struct SignedCommitTests {
         try await DeploymentHarness.with { harness in
             let apiPort = try LoopbackPort.free()
             let workerPort = try LoopbackPort.free()
-            let keyPath = harness.directory.appending("approver")
-            try await GitToolRunner.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "approver", "-f", keyPath])
-            let publicKey = try String(contentsOfFile: keyPath + ".pub", encoding: .utf8).split(separator: " ").prefix(2)
-                .joined(separator: " ")
-            let signers = try harness.directory.write(
-                "approver@example.com namespaces=\"git\" \(publicKey)\n", to: "allowed_signers")
+            let (keyPath, signers) = try await Self.signingKey("approver", in: harness.directory)
             let policy = "{ prune: true, approval: disruptive }"
             let worker = """
                     worker:

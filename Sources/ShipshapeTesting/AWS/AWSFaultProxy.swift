@@ -121,6 +121,31 @@ public final class AWSFaultProxy: Sendable {
         serveTask.withLock { $0 = task }
     }
 
+    /// Starts moto and a proxy in front of it, runs `body`, and stops both whatever happens.
+    public static func withMoto<T>(
+        region: String = "us-east-1", motoEnvironment: [String: String] = [:], serialized: Bool = false,
+        _ body: (MotoServer, AWSFaultProxy) async throws -> T
+    ) async throws -> T {
+        let moto = try await MotoServer.start(region: region, environment: motoEnvironment)
+        let proxy: AWSFaultProxy
+        do {
+            proxy = try await start(upstream: moto.endpoint, serialized: serialized)
+        } catch {
+            await moto.stop()
+            throw error
+        }
+        do {
+            let result = try await body(moto, proxy)
+            await proxy.stop()
+            await moto.stop()
+            return result
+        } catch {
+            await proxy.stop()
+            await moto.stop()
+            throw error
+        }
+    }
+
     /// Stops listening, ends open connections, and closes the proxy's upstream client.
     public func stop() async {
         try? await serverChannel.close()

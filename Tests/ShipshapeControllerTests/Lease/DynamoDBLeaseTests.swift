@@ -16,32 +16,22 @@ struct DynamoDBLeaseTests {
     }
 
     func withTable(_ body: (DynamoDBClient) async throws -> Void) async throws {
-        let moto = try await MotoServer.start()
         // One request at a time into moto, whose conditional writes are not atomic under concurrency.
-        let proxy: AWSFaultProxy
-        do {
-            proxy = try await AWSFaultProxy.start(upstream: moto.endpoint, serialized: true)
-        } catch {
-            await moto.stop()
-            throw error
+        try await AWSFaultProxy.withMoto(serialized: true) { moto, proxy in
+            let client = AWSClient(
+                configuration: .init(region: moto.region, endpoint: proxy.endpoint),
+                credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDTEST", secretAccessKey: "test")),
+                logger: Logger(label: "test.lease"))
+            do {
+                let dynamo = DynamoDBClient(client: client)
+                try await dynamo.createTable("shipshape-leases", hashKey: "name")
+                try await body(dynamo)
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
         }
-        let client = AWSClient(
-            configuration: .init(region: moto.region, endpoint: proxy.endpoint),
-            credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDTEST", secretAccessKey: "test")),
-            logger: Logger(label: "test.lease"))
-        do {
-            let dynamo = DynamoDBClient(client: client)
-            try await dynamo.createTable("shipshape-leases", hashKey: "name")
-            try await body(dynamo)
-        } catch {
-            try? await client.shutdown()
-            await proxy.stop()
-            await moto.stop()
-            throw error
-        }
-        try await client.shutdown()
-        await proxy.stop()
-        await moto.stop()
     }
 
     @Test("of controllers racing for a free lease exactly one wins, every round")

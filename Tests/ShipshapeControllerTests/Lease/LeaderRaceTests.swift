@@ -37,15 +37,11 @@ struct LeaderRaceTests {
 
     @Test("exactly one controller applies AWS changes; the other takes over when the leader stops")
     func race() async throws {
-        let moto = try await MotoServer.start()
-        let proxy: AWSFaultProxy
-        do {
-            // Serialized: moto's DynamoDB conditional writes are not atomic under concurrent requests.
-            proxy = try await AWSFaultProxy.start(upstream: moto.endpoint, serialized: true)
-        } catch {
-            await moto.stop()
-            throw error
-        }
+        // Serialized: moto's DynamoDB conditional writes are not atomic under concurrent requests.
+        try await AWSFaultProxy.withMoto(serialized: true) { moto, proxy in try await race(moto: moto, proxy: proxy) }
+    }
+
+    func race(moto: MotoServer, proxy: AWSFaultProxy) async throws {
         let directory = try TemporaryDirectory(prefix: "shipshape-lease-race")
         let setup = AWSClient(
             configuration: .init(region: "us-east-1", endpoint: moto.endpoint, environment: [:]),
@@ -56,8 +52,6 @@ struct LeaderRaceTests {
         func cleanUp() async {
             for controller in running { await controller.stop() }
             try? await setup.shutdown()
-            await proxy.stop()
-            await moto.stop()
             directory.remove()
         }
         do {

@@ -32,36 +32,27 @@ struct AWSProviderFixture {
             deploymentTimeout: .seconds(10)),
         _ body: (AWSProviderFixture) async throws -> T
     ) async throws -> T {
-        let moto = try await MotoServer.start(region: region, environment: motoEnvironment)
-        let proxy: AWSFaultProxy
-        do {
-            proxy = try await AWSFaultProxy.start(upstream: moto.endpoint)
-        } catch {
-            await moto.stop()
-            throw error
-        }
-        let client = AWSClient(
-            configuration: .init(
-                region: region, endpoint: proxy.endpoint, environment: [:], retry: RetryPolicy(jitter: { 1 }),
-                attemptTimeout: .seconds(60), sleep: { delay in try await Task.sleep(for: min(delay, .milliseconds(50))) }),
-            credentialProvider: StaticCredentialProvider(
-                AWSCredentials(accessKeyID: MotoServer.dummyAccessKeyID, secretAccessKey: MotoServer.dummySecretAccessKey)),
-            logger: Logger(label: "test.aws"))
-        let fixture = AWSProviderFixture(
-            moto: moto, proxy: proxy, client: client,
-            reconciler: Reconciler(providers: AWSProviders.make(client: client, options: options, logger: Logger(label: "test.providers"))),
-            environmentName: "t\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            let result = try await body(fixture)
-            try? await client.shutdown()
-            await proxy.stop()
-            await moto.stop()
-            return result
-        } catch {
-            try? await client.shutdown()
-            await proxy.stop()
-            await moto.stop()
-            throw error
+        try await AWSFaultProxy.withMoto(region: region, motoEnvironment: motoEnvironment) { moto, proxy in
+            let client = AWSClient(
+                configuration: .init(
+                    region: region, endpoint: proxy.endpoint, environment: [:], retry: RetryPolicy(jitter: { 1 }),
+                    attemptTimeout: .seconds(60), sleep: { delay in try await Task.sleep(for: min(delay, .milliseconds(50))) }),
+                credentialProvider: StaticCredentialProvider(
+                    AWSCredentials(accessKeyID: MotoServer.dummyAccessKeyID, secretAccessKey: MotoServer.dummySecretAccessKey)),
+                logger: Logger(label: "test.aws"))
+            let fixture = AWSProviderFixture(
+                moto: moto, proxy: proxy, client: client,
+                reconciler: Reconciler(
+                    providers: AWSProviders.make(client: client, options: options, logger: Logger(label: "test.providers"))),
+                environmentName: "t\(UInt32.random(in: 0...UInt32.max))")
+            do {
+                let result = try await body(fixture)
+                try? await client.shutdown()
+                return result
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
         }
     }
 

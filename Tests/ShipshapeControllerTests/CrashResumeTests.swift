@@ -233,7 +233,7 @@ struct Round: Sendable {
     func checkEndState(tag: String, sgPort: Int, context: String = "initial") async throws {
         let containers = try await harness.containers()
         let image = "\(harness.image):\(tag)"
-        #expect(containers.allSatisfy(\.isRunning), "\(context): stopped or created leftovers: \(describe(containers.filter { !$0.isRunning }))")
+        #expect(containers.allSatisfy { $0.isRunning }, "\(context): stopped or created leftovers: \(describe(containers.filter { !$0.isRunning }))")
         func of(_ name: String) -> [ContainerSummary] {
             containers.filter { $0.labels["shipshape.io/resource"] == "service/\(name)" }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Prometheus
 import ShipshapeReconcile
 
 extension ReconcileCycle {

@@ -106,7 +106,7 @@ public struct Executor: Sendable {
                 guard running > 0, let (change, error) = await group.next() else { break }
                 running -= 1
                 if change.action != .delete { unfinishedNonDeletes -= 1 }
-                await journal?.changeEnded(change, outcome: error.map { .failed($0) } ?? .applied)
+                await journal?.changeEnded(change, outcome: error.map(ChangeOutcome.failed) ?? .applied)
                 if let error {
                     if report.failure == nil {
                         report.failure = ApplyReport.Failure(resource: change.resource, action: change.action, error: error)

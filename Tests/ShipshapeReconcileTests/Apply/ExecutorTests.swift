@@ -136,7 +136,8 @@ struct ExecutorTests {
             journal: RecordingJournal(refusing: ["web"]))
         #expect(report.applied.map(\.name) == ["db"])
         #expect(report.failure?.resource.name == "web")
-        #expect("\(report.failure?.error as Any)".contains("journal"))
+        let message = report.failure.map { "\($0.error)" } ?? ""
+        #expect(message.contains("journal"))
         #expect(report.skipped.map(\.name) == ["api"])
         #expect(!provider.events.withLock { $0 }.contains("start web"))
     }

@@ -46,7 +46,10 @@ struct CrashResumeTests {
         let vpcs = try await moto.awsJSON(["ec2", "describe-vpcs", "--filters", "Name=isDefault,Values=true"]) as? [String: Any]
         let vpc = try #require((vpcs?["Vpcs"] as? [[String: Any]])?.first?["VpcId"] as? String, "moto has no default VPC")
         var ports: [String: Int] = [:]
-        for name in Self.rolling + [Self.blueGreen] { ports[name] = try Self.freePortBlock() }
+        for name in Self.rolling + [Self.blueGreen] {
+            let taken = Set(ports.values.flatMap { [$0, $0 + 1, $0 + 100, $0 + 101] })
+            ports[name] = try Self.freePortBlock(avoiding: taken)
+        }
         let listen = try LoopbackPort.free()
         let upstreams = harness.directory.appending("upstreams")
         let configPath = try harness.directory.write(
@@ -109,12 +112,13 @@ struct CrashResumeTests {
     }
 
     /// A base port whose neighbours (the second replica, and the blue/green alternate slot 100 higher)
-    /// are free too.
-    static func freePortBlock() throws -> Int {
-        for _ in 0..<50 {
-            let base = try LoopbackPort.free()
-            guard base < 65000 else { continue }
-            if ![base, base + 1, base + 100, base + 101].contains(where: LoopbackPort.isOpen) { return base }
+    /// are free too, below the ephemeral range (32768+) where outgoing connections and
+    /// `LoopbackPort.free()` take theirs.
+    static func freePortBlock(avoiding taken: Set<Int>) throws -> Int {
+        for _ in 0..<100 {
+            let base = Int.random(in: 12000...30000)
+            let block = [base, base + 1, base + 100, base + 101]
+            if block.allSatisfy({ !taken.contains($0) && !LoopbackPort.isOpen($0) }) { return base }
         }
         throw HarnessError("no free block of loopback ports")
     }

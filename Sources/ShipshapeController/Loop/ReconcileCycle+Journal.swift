@@ -38,7 +38,7 @@ extension ReconcileCycle {
             return
         }
         let inFlight = record.interruptedResources.map(\.description)
-        let notStarted = record.steps.filter { $0.state == .pending }.map(\.resource)
+        let notStarted = record.steps.filter { $0.state == .pending && !inFlight.contains($0.resource) }.map(\.resource)
         let short = PlanRenderer.shortRevision(record.revision)
         let summary =
             "The apply of \(short) to \(name) started \(record.startedAt.formatted(.iso8601)) was interrupted (the controller stopped mid-apply); "

@@ -10,14 +10,16 @@ final class ControllerProcess: Sendable {
 
     /// The `shipshape` binary `swift build --build-tests` put beside this test bundle.
     static func executable() throws -> String {
-        let bundleDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let bundleDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         let candidates = [
             bundleDirectory.appendingPathComponent("shipshape").path,
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent(".build/debug/shipshape").path,
         ]
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw HarnessError("the shipshape executable is missing (looked at \(candidates)); run `swift build --build-tests` first")
+            throw HarnessError(
+                "the shipshape executable is missing (looked at \(candidates)); run `swift build --build-tests` first")
         }
         return found
     }

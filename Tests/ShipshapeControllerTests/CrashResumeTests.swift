@@ -28,7 +28,9 @@ struct CrashResumeTests {
     static let rolling = ["alpha", "beta", "gamma"]
     static let blueGreen = "delta"
 
-    @Test("kill -9 at different steps of a rollout, restart: the manifests' end state, no duplicates, the interruption reported")
+    @Test(
+        "kill -9 at different steps of a rollout, restart: the manifests' end state, no duplicates, the interruption reported"
+    )
     func killAndResume() async throws {
         let moto = try await MotoServer.start()
         do {
@@ -43,8 +45,11 @@ struct CrashResumeTests {
     }
 
     func run(_ harness: DeploymentHarness, moto: MotoServer) async throws {
-        let vpcs = try await moto.awsJSON(["ec2", "describe-vpcs", "--filters", "Name=isDefault,Values=true"]) as? [String: Any]
-        let vpc = try #require((vpcs?["Vpcs"] as? [[String: Any]])?.first?["VpcId"] as? String, "moto has no default VPC")
+        let vpcs =
+            try await moto.awsJSON(["ec2", "describe-vpcs", "--filters", "Name=isDefault,Values=true"])
+            as? [String: Any]
+        let vpc = try #require(
+            (vpcs?["Vpcs"] as? [[String: Any]])?.first?["VpcId"] as? String, "moto has no default VPC")
         var ports: [String: Int] = [:]
         for name in Self.rolling + [Self.blueGreen] {
             let taken = Set(ports.values.flatMap { [$0, $0 + 1, $0 + 100, $0 + 101] })
@@ -88,26 +93,32 @@ struct CrashResumeTests {
             await controller.kill9()
             let journal = try #require(
                 try round.journal(),
-                "round \(number): killed at step \(stepNumber) (\(step)) but no apply journal was left; log:\n\(controller.recentLog())")
+                "round \(number): killed at step \(stepNumber) (\(step)) but no apply journal was left; log:\n\(controller.recentLog())"
+            )
             #expect(journal.contains(revision), "round \(number): the journal names another revision:\n\(journal)")
 
             controller = try round.start("round\(number)-resumed")
             try await round.waitConverged(controller, revision: revision)
             let reported = controller.records().filter { $0["msg"] == "Apply interrupted" && $0["env"] == harness.env }
-            #expect(reported.count == 1, "round \(number): the restarted controller did not report the interrupted apply")
+            #expect(
+                reported.count == 1, "round \(number): the restarted controller did not report the interrupted apply")
             #expect(reported.first?["revision"] == String(revision.prefix(12)))
             let metrics = try await round.get("/metrics")
             #expect(metrics.contains("shipshape_apply_interrupted_total{env=\"\(harness.env)\"} 1"))
             let status = try await round.status()
             let interrupted = status?["interruptedApply"] as? [String: Any]
-            #expect(interrupted?["revision"] as? String == revision, "round \(number): status: \(String(describing: status))")
-            try await round.checkEndState(tag: tag, sgPort: sgPort, context: "round \(number), killed at step \(stepNumber) (\(step))")
+            #expect(
+                interrupted?["revision"] as? String == revision,
+                "round \(number): status: \(String(describing: status))")
+            try await round.checkEndState(
+                tag: tag, sgPort: sgPort, context: "round \(number), killed at step \(stepNumber) (\(step))")
             #expect(try round.journal() == nil, "round \(number): the journal outlived the apply")
             await controller.stop()
         }
 
         let history = try String(
-            contentsOfFile: harness.directory.appending("state/environments/\(harness.env).history.jsonl"), encoding: .utf8)
+            contentsOfFile: harness.directory.appending("state/environments/\(harness.env).history.jsonl"),
+            encoding: .utf8)
         #expect(history.components(separatedBy: "\"result\":\"interrupted\"").count - 1 == Self.killAt.count)
     }
 
@@ -170,12 +181,14 @@ struct Round: Sendable {
     }
 
     func commit(tag: String, sgPort: Int, message: String) async throws -> String {
-        try await harness.repo.commit(message, files: ["manifests/\(harness.env).yaml": manifest(tag: tag, sgPort: sgPort)])
+        try await harness.repo.commit(
+            message, files: ["manifests/\(harness.env).yaml": manifest(tag: tag, sgPort: sgPort)])
     }
 
     func start(_ name: String) throws -> ControllerProcess {
         try ControllerProcess(
-            configPath: configPath, logPath: harness.directory.appending("\(name).log"), environment: moto.clientEnvironment)
+            configPath: configPath, logPath: harness.directory.appending("\(name).log"),
+            environment: moto.clientEnvironment)
     }
 
     /// Waits until the controller's log shows its `number`-th step; returns that step's message.
@@ -210,7 +223,8 @@ struct Round: Sendable {
 
     /// This environment's entry of `/api/v1/status`.
     func status() async throws -> [String: Any]? {
-        let document = try JSONSerialization.jsonObject(with: Data(try await get("/api/v1/status").utf8)) as? [String: Any]
+        let document =
+            try JSONSerialization.jsonObject(with: Data(try await get("/api/v1/status").utf8)) as? [String: Any]
         let environments = document?["environments"] as? [[String: Any]] ?? []
         return environments.first { $0["environment"] as? String == harness.env }
     }
@@ -237,11 +251,15 @@ struct Round: Sendable {
     func checkEndState(tag: String, sgPort: Int, context: String = "initial") async throws {
         let containers = try await harness.containers()
         let image = "\(harness.image):\(tag)"
-        #expect(containers.allSatisfy { $0.isRunning }, "\(context): stopped or created leftovers: \(describe(containers.filter { !$0.isRunning }))")
+        #expect(
+            containers.allSatisfy { $0.isRunning },
+            "\(context): stopped or created leftovers: \(describe(containers.filter { !$0.isRunning }))")
         func of(_ name: String) -> [ContainerSummary] {
             containers.filter { $0.labels["shipshape.io/resource"] == "service/\(name)" }
         }
-        func indexes(_ list: [ContainerSummary]) -> [String] { list.compactMap { $0.labels["shipshape.io/replica"] }.sorted() }
+        func indexes(_ list: [ContainerSummary]) -> [String] {
+            list.compactMap { $0.labels["shipshape.io/replica"] }.sorted()
+        }
 
         for name in CrashResumeTests.rolling {
             let mine = of(name)
@@ -259,31 +277,42 @@ struct Round: Sendable {
         let slots = Set(green.compactMap { $0.labels["shipshape.io/slot"] })
         #expect(slots.count == 1, "\(context): green spans slots \(slots)")
         #expect(blue.count <= 2 && Set(indexes(blue)).count == blue.count, "\(context): blue set \(describe(blue))")
-        #expect(blue.allSatisfy { !slots.contains($0.labels["shipshape.io/slot"] ?? "0") }, "\(context): blue and green share a slot")
+        #expect(
+            blue.allSatisfy { !slots.contains($0.labels["shipshape.io/slot"] ?? "0") },
+            "\(context): blue and green share a slot")
         if let slot = slots.first.flatMap(Int.init) {
             let base = ports[CrashResumeTests.blueGreen]! + slot * 100
             let upstream = try String(
-                contentsOfFile: "\(harness.directory.appending("upstreams"))/\(harness.env)-\(CrashResumeTests.blueGreen).conf",
+                contentsOfFile:
+                    "\(harness.directory.appending("upstreams"))/\(harness.env)-\(CrashResumeTests.blueGreen).conf",
                 encoding: .utf8)
             let servers = upstream.split(separator: "\n").filter { $0.contains("server ") }.map {
                 $0.trimmingCharacters(in: .whitespaces)
             }
             #expect(
-                servers == ["server 127.0.0.1:\(base) max_fails=1 fail_timeout=5s;", "server 127.0.0.1:\(base + 1) max_fails=1 fail_timeout=5s;"],
+                servers == [
+                    "server 127.0.0.1:\(base) max_fails=1 fail_timeout=5s;",
+                    "server 127.0.0.1:\(base + 1) max_fails=1 fail_timeout=5s;",
+                ],
                 "\(context): traffic goes to \(servers), green is slot \(slot)")
         }
 
         // The security group: one group, exactly the one wanted ingress rule.
-        let groups = try await moto.awsJSON([
-            "ec2", "describe-security-groups", "--filters", "Name=tag:shipshape.io/environment,Values=\(harness.env)",
-        ]) as? [String: Any]
+        let groups =
+            try await moto.awsJSON([
+                "ec2", "describe-security-groups", "--filters",
+                "Name=tag:shipshape.io/environment,Values=\(harness.env)",
+            ]) as? [String: Any]
         let list = groups?["SecurityGroups"] as? [[String: Any]] ?? []
         #expect(list.count == 1, "\(context): \(list.count) security groups")
         if let id = list.first?["GroupId"] as? String {
-            let rules = try await moto.awsJSON([
-                "ec2", "describe-security-group-rules", "--filters", "Name=group-id,Values=\(id)",
-            ]) as? [String: Any]
-            let ingress = (rules?["SecurityGroupRules"] as? [[String: Any]] ?? []).filter { $0["IsEgress"] as? Bool == false }
+            let rules =
+                try await moto.awsJSON([
+                    "ec2", "describe-security-group-rules", "--filters", "Name=group-id,Values=\(id)",
+                ]) as? [String: Any]
+            let ingress = (rules?["SecurityGroupRules"] as? [[String: Any]] ?? []).filter {
+                $0["IsEgress"] as? Bool == false
+            }
             let summary = ingress.map { "\($0["FromPort"] ?? "?")-\($0["ToPort"] ?? "?") \($0["CidrIpv4"] ?? "?")" }
             #expect(summary == ["\(sgPort)-\(sgPort) 10.0.0.0/16"], "\(context): ingress rules \(summary)")
         }

@@ -47,7 +47,8 @@ extension ReconcileCycle {
         logger.error(
             "Apply interrupted",
             metadata: [
-                "revision": "\(short)", "plan.id": "\(record.planID)", "interrupted.reconcile.id": "\(record.reconcileID)",
+                "revision": "\(short)", "plan.id": "\(record.planID)",
+                "interrupted.reconcile.id": "\(record.reconcileID)",
                 "started": "\(record.startedAt.formatted(.iso8601))", "in.flight": "\(inFlight.joined(separator: ","))",
                 "not.started": "\(notStarted.joined(separator: ","))",
             ])

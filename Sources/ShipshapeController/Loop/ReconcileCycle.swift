@@ -182,7 +182,8 @@ public struct ReconcileCycle: Sendable {
         // change starts), so that a controller killed meanwhile knows what was cut short.
         if !plan.changes.isEmpty {
             let record = ApplyJournalRecord(
-                plan: plan, planID: PolicyGate.planID(environment: name, revision: snapshot.revision, changes: plan.changes),
+                plan: plan,
+                planID: PolicyGate.planID(environment: name, revision: snapshot.revision, changes: plan.changes),
                 reconcileID: logger[metadataKey: "reconcile.id"].map { "\($0)" } ?? "", startedAt: now(),
                 pid: getpid())
             do {

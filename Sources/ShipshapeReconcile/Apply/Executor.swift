@@ -79,8 +79,11 @@ public struct Executor: Sendable {
                             try await journal.changeStarting(change)
                         } catch {
                             let failure = ExecutorError.journal(change.resource, error)
-                            logger.error("Change not started", metadata: ["resource": "\(change.resource)", "error": "\(failure)"])
-                            report.failure = ApplyReport.Failure(resource: change.resource, action: change.action, error: failure)
+                            logger.error(
+                                "Change not started",
+                                metadata: ["resource": "\(change.resource)", "error": "\(failure)"])
+                            report.failure = ApplyReport.Failure(
+                                resource: change.resource, action: change.action, error: failure)
                             observer(change, .failed(failure))
                             stopped = true
                             break

@@ -47,7 +47,9 @@ struct ApplyJournalTests {
         let interrupted = await status.snapshot().environments.first?.interruptedApply
         #expect(interrupted?.inFlight == ["service/web", "service/worker"])
         #expect(interrupted?.revision == plan.revision)
-        #expect(String(decoding: metrics.render(), as: UTF8.self).contains("shipshape_apply_interrupted_total{env=\"dev\"} 1"))
+        #expect(
+            String(decoding: metrics.render(), as: UTF8.self).contains(
+                "shipshape_apply_interrupted_total{env=\"dev\"} 1"))
         // Kept (marked reported) for the next cycle, which re-applies the in-flight changes.
         #expect(try await store.journal("dev")?.reportedAt != nil)
 

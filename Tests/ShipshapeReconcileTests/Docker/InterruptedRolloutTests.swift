@@ -62,7 +62,9 @@ struct InterruptedRolloutTests {
             await traffic.stallNextSwitch()
             let cut = Task { [v2] in try await bg.deploy([v2], revision: "r2") }
             let deadline = ContinuousClock.now + .seconds(120)
-            while await !traffic.isStalled && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            while await !traffic.isStalled && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             try #require(await traffic.isStalled, "the green set never became healthy")
             #expect(try await bg.containers().filter(\.isRunning).count == 4)
             do {
@@ -77,7 +79,9 @@ struct InterruptedRolloutTests {
         }
     }
 
-    @Test("blue/green cut between a healthy green set and the switch looks converged; applied again as interrupted, traffic moves to green")
+    @Test(
+        "blue/green cut between a healthy green set and the switch looks converged; applied again as interrupted, traffic moves to green"
+    )
     func blueGreenCutBeforeSwitch() async throws {
         try await cutBeforeSwitch("cut") { bg, traffic, v2, base in
             // Observed, green is the newest running set and blue is within its keep time: nothing to
@@ -93,12 +97,16 @@ struct InterruptedRolloutTests {
             #expect(report.succeeded, "\(String(describing: report.failure?.error))")
             #expect(await traffic.current.map(\.port) == [base + 100, base + 101])
             let containers = try await bg.containers()
-            #expect(containers.count == 4 && containers.allSatisfy { $0.isRunning }, "green in traffic, blue kept for its keep time")
+            #expect(
+                containers.count == 4 && containers.allSatisfy { $0.isRunning },
+                "green in traffic, blue kept for its keep time")
             #expect(try await bg.plan([v2], revision: "r3").changes.isEmpty)
         }
     }
 
-    @Test("blue/green cut while green was starting: the half-started green is not taken for blue; blue keeps serving until the switch")
+    @Test(
+        "blue/green cut while green was starting: the half-started green is not taken for blue; blue keeps serving until the switch"
+    )
     func blueGreenCutWhileStarting() async throws {
         try await cutBeforeSwitch("half") { bg, traffic, v2, base in
             // As if the kill came after the first green replica started: one green container only.

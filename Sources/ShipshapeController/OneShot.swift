@@ -59,6 +59,7 @@ public struct OneShot: Sendable {
         let cycle = ReconcileCycle(
             reconciler: reconciler, store: store, metrics: nil, status: nil,
             dryRun: configuration.policy.dryRun, logger: logger)
+        if apply { await cycle.reportInterruptedApply(environment: environment) }
         return await cycle.run(environment: environment, snapshot: snapshot, apply: apply)
     }
 }

@@ -41,13 +41,14 @@ public struct Reconciler: Sendable {
         return Planner.plan(desired: desired, live: live, inputs: inputs)
     }
 
-    /// Carries out `plan`.
+    /// Carries out `plan`, recording each change in `journal` (see `Executor.apply`).
     public func apply(
         _ plan: Plan,
         logger: Logger,
+        journal: (any ApplyJournal)? = nil,
         mayProceed: @Sendable (Change) async -> Bool = { _ in true },
         observer: @Sendable (Change, ChangeOutcome) -> Void = { _, _ in }
     ) async -> ApplyReport {
-        await executor.apply(plan, logger: logger, mayProceed: mayProceed, observer: observer)
+        await executor.apply(plan, logger: logger, journal: journal, mayProceed: mayProceed, observer: observer)
     }
 }

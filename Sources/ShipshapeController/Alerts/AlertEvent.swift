@@ -26,6 +26,8 @@ public struct AlertEvent: Sendable, Hashable {
         /// A revision's rollout started (GitHub commit status `pending`).
         case revisionApplying
         case revisionApplied
+        /// A restarted controller found an apply the previous one did not finish (apply journal).
+        case applyInterrupted
 
         /// Whether the event reports a problem that stays open until it is resolved.
         public var isProblem: Bool {
@@ -33,7 +35,8 @@ public struct AlertEvent: Sendable, Hashable {
             case .reconcileFailed, .driftDetected, .manifestInvalid, .signatureRefused, .gitUnreachable,
                 .approvalPending:
                 true
-            case .driftCorrected, .rolledBack, .revisionApplying, .revisionApplied, .historyRewritten:
+            case .driftCorrected, .rolledBack, .revisionApplying, .revisionApplied, .historyRewritten,
+                .applyInterrupted:
                 false
             }
         }
@@ -42,7 +45,7 @@ public struct AlertEvent: Sendable, Hashable {
         public var defaultSeverity: AlertSeverity {
             switch self {
             case .reconcileFailed, .rolledBack, .manifestInvalid, .signatureRefused, .gitUnreachable: .critical
-            case .driftDetected, .approvalPending, .historyRewritten: .warning
+            case .driftDetected, .approvalPending, .historyRewritten, .applyInterrupted: .warning
             case .driftCorrected, .revisionApplying, .revisionApplied: .info
             }
         }
@@ -57,7 +60,7 @@ public struct AlertEvent: Sendable, Hashable {
             case .manifestInvalid: .manifestInvalid
             case .gitUnreachable: .sourceUnreachable
             case .revisionApplied: .revisionApplied
-            case .signatureRefused, .approvalPending, .revisionApplying, .historyRewritten: nil
+            case .signatureRefused, .approvalPending, .revisionApplying, .historyRewritten, .applyInterrupted: nil
             }
         }
 
@@ -75,6 +78,7 @@ public struct AlertEvent: Sendable, Hashable {
             case .approvalPending: "Approval pending"
             case .revisionApplying: "Applying revision"
             case .revisionApplied: "Revision applied"
+            case .applyInterrupted: "Apply interrupted"
             }
         }
     }

@@ -37,6 +37,8 @@ public struct EnvironmentLoop: Service {
 
     public func run() async throws {
         let trigger = trigger
+        // An apply the previous controller did not finish is reported now; the first cycle resumes it.
+        await cycle.reportInterruptedApply(environment: environment)
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 await trigger.wait(timeout: resyncInterval)

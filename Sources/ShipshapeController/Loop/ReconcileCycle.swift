@@ -83,6 +83,14 @@ public struct ReconcileCycle: Sendable {
         if apply && state.suspended {
             return Outcome(result: .skipped, message: "suspended: nothing is observed or changed until `shipshape resume \(name)`")
         }
+        // An apply cut short (see `reportInterruptedApply`): its changes in flight are applied again.
+        let interrupted: [ResourceID]
+        do {
+            interrupted = try await store.journal(name)?.interruptedResources ?? []
+        } catch {
+            logger.error("Apply journal unreadable; it is replaced by this cycle's", metadata: ["error": "\(error)"])
+            interrupted = []
+        }
 
         // 1. Validate: nothing from a bad revision is applied.
         let diagnostics = snapshot.bundle.diagnostics(for: name)
@@ -104,7 +112,9 @@ public struct ReconcileCycle: Sendable {
         // 2. Observe and plan.
         var plan: Plan
         do {
-            plan = try await reconciler.plan(environment, inputs: plannerInputs(environment, snapshot: snapshot, state: state))
+            var inputs = plannerInputs(environment, snapshot: snapshot, state: state)
+            inputs.interrupted = Set(interrupted)
+            plan = try await reconciler.plan(environment, inputs: inputs)
         } catch is CancellationError {
             return Outcome(result: .skipped, diagnostics: diagnostics, message: "cancelled")
         } catch {
@@ -177,12 +187,29 @@ public struct ReconcileCycle: Sendable {
                 }
             }
         }
+        // The journal names the changes in flight until the apply is over (durably, before each
+        // change starts), so that a controller killed meanwhile knows what was cut short.
+        if !plan.changes.isEmpty {
+            let record = ApplyJournalRecord(
+                plan: plan,
+                planID: PolicyGate.planID(environment: name, changes: plan.changes),
+                reconcileID: logger[metadataKey: "reconcile.id"].map { "\($0)" } ?? "", startedAt: now(),
+                pid: getpid())
+            do {
+                try await store.saveJournal(record, for: name)
+            } catch {
+                return Outcome(
+                    result: .failure, plan: plan, diagnostics: diagnostics,
+                    message: "cannot write the apply journal (\(error)); nothing applied", pending: pending)
+            }
+        }
         for event in CycleAlerts.beforeApply(plan) { alerts?.send(event) }
         let lease = leadership?.lease
         let heldGeneration = generation
         let metrics = metrics
         let report = await reconciler.apply(
             plan, logger: logger,
+            journal: EnvironmentJournal(store: store, environment: name, now: now, logger: logger),
             mayProceed: { change in
                 guard let lease, !Leadership.hostScoped.contains(change.resource.kind) else { return true }
                 guard let heldGeneration else { return false }
@@ -198,7 +225,8 @@ public struct ReconcileCycle: Sendable {
                 .increment()
         }
 
-        // 5. Remember what was applied, to tell drift from new revisions next time.
+        // 5. Remember what was applied, to tell drift from new revisions next time; then the apply is
+        // over and its journal goes.
         do {
             try await store.update(name) { state in
                 for id in plan.unchanged + report.applied {
@@ -224,6 +252,11 @@ public struct ReconcileCycle: Sendable {
             }
         } catch {
             logger.error("Cannot save state", metadata: ["error": "\(error)"])
+        }
+        do {
+            try await store.removeJournal(name)
+        } catch {
+            logger.error("Cannot remove the apply journal", metadata: ["error": "\(error)"])
         }
         if let failure = report.failure {
             return Outcome(

@@ -30,6 +30,7 @@ public final class ShipshapeMetrics: Sendable {
             manifestValid(env: env).set(1.0)
             _ = suspended(env: env)
             _ = pendingApprovalAge(env: env)
+            _ = applyInterrupted(env: env)
             for kind in ResourceKind.allCases {
                 for status in ["in_sync", "drifted", "failed"] { _ = resources(env: env, kind: kind, status: status) }
                 _ = driftDetected(env: env, kind: kind)
@@ -130,6 +131,15 @@ public final class ShipshapeMetrics: Sendable {
         registry.makeGauge(
             descriptor: Self.name("shipshape_resources", "Managed resources by environment, kind and status."),
             labels: [("env", env), ("kind", kind.rawValue), ("status", status)]
+        )
+    }
+
+    public func applyInterrupted(env: String) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "shipshape_apply_interrupted_total",
+                "Applies found cut short (the controller stopped mid-apply) by the controller that started next."),
+            labels: [("env", env)]
         )
     }
 

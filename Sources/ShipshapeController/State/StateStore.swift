@@ -68,8 +68,9 @@ public struct PendingApproval: Sendable, Codable, Hashable {
 
 /// Keeps per-environment state as JSON files in the state directory.
 ///
-/// Writes go to a temporary file that is renamed over the old one, so a crash never leaves a torn
-/// file behind.
+/// Writes go to a temporary file that is synced to disk and renamed over the old one (and the
+/// directory is synced after the rename), so a crash or a power loss never leaves a torn file
+/// behind, and a write that returned is on disk.
 public actor StateStore {
     public let directory: String
 
@@ -164,13 +165,91 @@ public actor StateStore {
         return entries
     }
 
+    // MARK: Apply journal
+
+    private func journalPath(_ environment: String) -> String {
+        "\(directory)/environments/\(environment).journal.json"
+    }
+
+    /// The journal of the apply in progress (or cut short) for `environment`; nil when none is.
+    public func journal(_ environment: String) throws -> ApplyJournalRecord? {
+        guard let data = FileManager.default.contents(atPath: journalPath(environment)) else { return nil }
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(ApplyJournalRecord.self, from: data)
+        } catch {
+            throw StateError("apply journal \(journalPath(environment)) is unreadable (\(error))")
+        }
+    }
+
+    /// Stores the journal of `environment` durably (synced before this returns).
+    public func saveJournal(_ record: ApplyJournalRecord, for environment: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        try writeAtomically(try encoder.encode(record), to: journalPath(environment))
+    }
+
+    /// Changes the stored journal of `environment`; an error when there is none.
+    public func updateJournal(_ environment: String, _ change: (inout ApplyJournalRecord) -> Void) throws {
+        guard var record = try journal(environment) else {
+            throw StateError("no apply journal for \(environment) at \(journalPath(environment))")
+        }
+        change(&record)
+        try saveJournal(record, for: environment)
+    }
+
+    /// Removes the journal of `environment`: its apply is over.
+    public func removeJournal(_ environment: String) throws {
+        let path = journalPath(environment)
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw StateError("cannot remove \(path): \(String(cString: strerror(errno)))")
+        }
+        try syncDirectory(of: path)
+    }
+
+    // MARK: Durable writes
+
     private func writeAtomically(_ data: Data, to target: String) throws {
         let temporary = target + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o640])
-        else { throw StateError("cannot write \(temporary); check that the state directory is writable") }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+        guard fd >= 0 else {
+            throw StateError(
+                "cannot write \(temporary): \(String(cString: strerror(errno))); check that the state directory is writable")
+        }
+        var failure: String?
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if let failure {
+            unlink(temporary)
+            throw StateError("cannot write \(temporary): \(failure); check that the state directory is writable")
+        }
         guard rename(temporary, target) == 0 else {
             throw StateError("cannot replace \(target): \(String(cString: strerror(errno)))")
         }
+        try syncDirectory(of: target)
+    }
+
+    /// Syncs the directory holding `path`, so that a rename or unlink in it is on disk.
+    private func syncDirectory(of path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw StateError("cannot open \(folder): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw StateError("cannot sync \(folder): \(String(cString: strerror(errno)))") }
     }
 }
 
@@ -178,7 +257,8 @@ public actor StateStore {
 public struct HistoryEntry: Sendable, Codable, Hashable {
     public var time: Date
     public var revision: String
-    /// `success`, `failure`, `invalid` or `skipped`.
+    /// `success`, `failure`, `invalid` or `skipped`; `interrupted` for an apply a crash cut short
+    /// (recorded by the controller that started next).
     public var result: String
     /// The plan's summary line, when a plan was made.
     public var plan: String?

@@ -35,8 +35,31 @@ public struct EnvironmentStatus: Sendable, Codable, Hashable {
     public var suspended: Bool = false
     /// A revision pinned by a rollback: the branch tip is not followed until unpinned.
     public var pinnedRevision: String?
+    /// The apply a crash cut short, found in the apply journal when this controller started.
+    public var interruptedApply: InterruptedApply?
 
     public init(environment: String) { self.environment = environment }
+}
+
+/// An apply the previous controller did not finish (it was killed or the host went down), as the
+/// apply journal recorded it.
+public struct InterruptedApply: Sendable, Codable, Hashable {
+    /// The full revision that was being applied.
+    public var revision: String
+    public var planID: String
+    public var startedAt: Date
+    /// When this controller found the journal.
+    public var detectedAt: Date
+    /// `KIND/NAME` of the changes in flight; the next cycle applies them again.
+    public var inFlight: [String]
+
+    public init(revision: String, planID: String, startedAt: Date, detectedAt: Date, inFlight: [String]) {
+        self.revision = revision
+        self.planID = planID
+        self.startedAt = startedAt
+        self.detectedAt = detectedAt
+        self.inFlight = inFlight
+    }
 }
 
 /// Collects the status of every environment; read by the HTTP server.

@@ -23,10 +23,13 @@ public struct Executor: Sendable {
 
     /// Applies `plan`; `observer` hears about every change as it finishes. `mayProceed` is asked
     /// before each change starts (the leader lease: a controller that lost it stops before the next
-    /// step); when it says no, that change and those not yet started are skipped.
+    /// step); when it says no, that change and those not yet started are skipped. `journal` records
+    /// each change before it starts and when it ends (see `ApplyJournal`); a change it cannot record
+    /// fails without being started.
     public func apply(
         _ plan: Plan,
         logger: Logger,
+        journal: (any ApplyJournal)? = nil,
         mayProceed: @Sendable (Change) async -> Bool = { _ in true },
         observer: @Sendable (Change, ChangeOutcome) -> Void = { _, _ in }
     ) async -> ApplyReport {
@@ -71,6 +74,21 @@ public struct Executor: Sendable {
                         stopped = true
                         break
                     }
+                    if let journal {
+                        do {
+                            try await journal.changeStarting(change)
+                        } catch {
+                            let failure = ExecutorError.journal(change.resource, error)
+                            logger.error(
+                                "Change not started",
+                                metadata: ["resource": "\(change.resource)", "error": "\(failure)"])
+                            report.failure = ApplyReport.Failure(
+                                resource: change.resource, action: change.action, error: failure)
+                            observer(change, .failed(failure))
+                            stopped = true
+                            break
+                        }
+                    }
                     var changeContext = context
                     changeContext.logger[metadataKey: "resource"] = "\(change.resource)"
                     let changeLogger = changeContext.logger
@@ -91,6 +109,7 @@ public struct Executor: Sendable {
                 guard running > 0, let (change, error) = await group.next() else { break }
                 running -= 1
                 if change.action != .delete { unfinishedNonDeletes -= 1 }
+                await journal?.changeEnded(change, outcome: error.map(ChangeOutcome.failed) ?? .applied)
                 if let error {
                     if report.failure == nil {
                         report.failure = ApplyReport.Failure(resource: change.resource, action: change.action, error: error)
@@ -134,7 +153,7 @@ public struct ApplyReport: Sendable {
     public var succeeded: Bool { failure == nil && skipped.isEmpty }
 }
 
-/// A plan named a kind no configured provider manages.
+/// A plan named a kind no configured provider manages, or a change could not be journalled.
 public struct ExecutorError: Error, CustomStringConvertible {
     public var description: String
 
@@ -142,6 +161,13 @@ public struct ExecutorError: Error, CustomStringConvertible {
         ExecutorError(
             description:
                 "no provider manages \(resource.kind.rawValue) resources (needed for \(resource)); check that the controller is configured for this kind"
+        )
+    }
+
+    static func journal(_ resource: ResourceID, _ error: any Error) -> ExecutorError {
+        ExecutorError(
+            description:
+                "\(resource) was not started: the apply journal cannot record it (\(error)); check that the state directory is writable"
         )
     }
 }

@@ -16,6 +16,11 @@ public struct Change: Sendable {
         case drift
         /// The resource left the manifests and the policy prunes.
         case prune
+        /// A change to the resource was cut short (the controller was killed mid-apply, see
+        /// `ApplyJournal`). It is applied again even when the live state looks converged: a provider
+        /// may have steps that leave no trace in the observed attributes (a blue/green traffic
+        /// switch), and its idempotent `apply` finishes them.
+        case interrupted
     }
 
     public var resource: ResourceID

@@ -15,6 +15,9 @@ public enum Planner {
         /// Fingerprints of each resource's desired attributes at the last successful apply, to tell
         /// drift (same desired state, live changed) from a new revision (desired state changed).
         public var appliedFingerprints: [ResourceID: String]
+        /// Resources whose last change was cut short (from the controller's apply journal). One that
+        /// looks in sync gets an `update` with reason `interrupted`, so its provider runs again.
+        public var interrupted: Set<ResourceID>
 
         public init(
             environment: String,
@@ -22,7 +25,8 @@ public enum Planner {
             selfHeal: Bool = true,
             detectOnly: Set<ResourceKind> = [],
             prune: Bool = false,
-            appliedFingerprints: [ResourceID: String] = [:]
+            appliedFingerprints: [ResourceID: String] = [:],
+            interrupted: Set<ResourceID> = []
         ) {
             self.environment = environment
             self.revision = revision
@@ -30,6 +34,7 @@ public enum Planner {
             self.detectOnly = detectOnly
             self.prune = prune
             self.appliedFingerprints = appliedFingerprints
+            self.interrupted = interrupted
         }
     }
 
@@ -50,7 +55,14 @@ public enum Planner {
             let current = live[resource.id]
             let fields = fieldChanges(desired: resource, live: current)
             if current != nil && fields.isEmpty {
-                unchanged.append(resource.id)
+                if inputs.interrupted.contains(resource.id) {
+                    changes.append(
+                        Change(
+                            resource: resource.id, action: .update, reason: .interrupted, fields: [], disruptive: false,
+                            desired: resource, live: current))
+                } else {
+                    unchanged.append(resource.id)
+                }
                 continue
             }
             let applied = inputs.appliedFingerprints[resource.id]

@@ -32,6 +32,29 @@ final class RecordingProvider: Provider {
 
 struct ExecutorTestError: Error {}
 
+/// An `ApplyJournal` that keeps its records in memory (the controller's writes a file), and can
+/// refuse to record a change.
+final class RecordingJournal: ApplyJournal {
+    let records = Mutex<[String]>([])
+    let refusing: Set<String>
+
+    init(refusing: Set<String> = []) { self.refusing = refusing }
+
+    func changeStarting(_ change: Change) async throws {
+        if refusing.contains(change.resource.name) { throw ExecutorTestError() }
+        records.withLock { $0.append("starting \(change.resource.name)") }
+    }
+
+    func changeEnded(_ change: Change, outcome: ChangeOutcome) async {
+        let result: String
+        switch outcome {
+        case .applied: result = "applied"
+        case .failed: result = "failed"
+        }
+        records.withLock { $0.append("ended \(change.resource.name) \(result)") }
+    }
+}
+
 @Suite("Executor")
 struct ExecutorTests {
     func change(_ name: String, _ action: Change.Action = .create, kind: ResourceKind = .service, after: [String] = [])
@@ -91,5 +114,31 @@ struct ExecutorTests {
         #expect(report.applied.count == 2)
         #expect(report.skipped.count == 3)
         #expect(!report.succeeded)
+    }
+
+    @Test("the journal hears of every change before its provider does and after it returns")
+    func journal() async {
+        let provider = RecordingProvider(failing: ["web"])
+        let journal = RecordingJournal()
+        let report = await Executor(providers: [provider], concurrency: 1).apply(
+            plan([change("db"), change("web"), change("api")]), logger: Logger(label: "test"), journal: journal)
+        #expect(report.failure?.resource.name == "web")
+        #expect(
+            journal.records.withLock { $0 } == ["starting db", "ended db applied", "starting web", "ended web failed"])
+        #expect(provider.events.withLock { $0 } == ["start db", "end db", "start web", "end web"])
+    }
+
+    @Test("a change the journal cannot record is not started, and nothing after it")
+    func journalRefuses() async {
+        let provider = RecordingProvider()
+        let report = await Executor(providers: [provider], concurrency: 1).apply(
+            plan([change("db"), change("web"), change("api")]), logger: Logger(label: "test"),
+            journal: RecordingJournal(refusing: ["web"]))
+        #expect(report.applied.map(\.name) == ["db"])
+        #expect(report.failure?.resource.name == "web")
+        let message = report.failure.map { "\($0.error)" } ?? ""
+        #expect(message.contains("journal"))
+        #expect(report.skipped.map(\.name) == ["api"])
+        #expect(!provider.events.withLock { $0 }.contains("start web"))
     }
 }

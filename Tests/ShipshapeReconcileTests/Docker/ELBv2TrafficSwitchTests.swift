@@ -112,6 +112,9 @@ struct ELBv2TrafficSwitchTests {
             try await elb.route(
                 Self.route(group.arn), to: [TrafficEndpoint(host: "127.0.0.1", port: portB)], logger: Self.logger)
             #expect(fixture.mutatingCalls.isEmpty, "\(fixture.proxy.actions)")
+
+            // Where this host's traffic goes, read back (the other instance's target is not ours).
+            #expect(try await elb.currentEndpoints(Self.route(group.arn)) == [TrafficEndpoint(host: "127.0.0.1", port: portB)])
         }
     }
 

@@ -60,6 +60,29 @@ struct PlannerTests {
         #expect(plan.changes.map(\.resource.kind) == [.securityGroup, .instance, .service])
     }
 
+    @Test("a resource whose change was cut short is applied again even when it looks in sync")
+    func interrupted() {
+        let desiredState = [
+            desired(.service, "api", ["image": .string("api:2")]), desired(.service, "db", ["image": .string("db:1")]),
+        ]
+        let liveState = [
+            ResourceID(.service, "api"): live(.service, "api", ["image": .string("api:2")]),
+            ResourceID(.service, "db"): live(.service, "db", ["image": .string("db:1")]),
+        ]
+        let plan = Planner.plan(
+            desired: desiredState, live: liveState,
+            inputs: .init(environment: "dev", revision: "r", interrupted: [ResourceID(.service, "api")]))
+        #expect(plan.changes.map(\.resource) == [ResourceID(.service, "api")])
+        #expect(plan.changes.first?.action == .update)
+        #expect(plan.changes.first?.reason == .interrupted)
+        #expect(plan.changes.first?.fields.isEmpty == true)
+        #expect(plan.changes.first?.disruptive == false)
+        #expect(plan.unchanged == [ResourceID(.service, "db")])
+
+        let later = Planner.plan(desired: desiredState, live: liveState, inputs: .init(environment: "dev", revision: "r"))
+        #expect(later.changes.isEmpty)
+    }
+
     @Test("owned resources that left the manifests are pruned only when the policy says so; unowned never")
     func prune() {
         let liveState: [ResourceID: LiveResource] = [

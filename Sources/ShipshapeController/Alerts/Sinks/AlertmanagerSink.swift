@@ -36,7 +36,9 @@ public struct AlertmanagerSink: AlertSink {
         self.commitLink = commitLink
     }
 
-    public func accepts(_ event: AlertEvent) -> Bool { event.kind.isProblem || event.kind == .rolledBack }
+    public func accepts(_ event: AlertEvent) -> Bool {
+        event.kind.isProblem || event.kind == .rolledBack || event.kind == .applyInterrupted
+    }
 
     /// The labels of `event`'s alert (the same for its firing and resolved notices).
     public static func labels(for event: AlertEvent) -> [String: String] {

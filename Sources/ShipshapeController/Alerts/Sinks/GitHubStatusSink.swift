@@ -39,7 +39,7 @@ public struct GitHubStatusSink: AlertSink {
         case .revisionApplying, .approvalPending: return "pending"
         case .revisionApplied: return "success"
         case .reconcileFailed, .manifestInvalid, .signatureRefused, .rolledBack: return "failure"
-        case .driftDetected, .driftCorrected, .gitUnreachable, .historyRewritten: return nil
+        case .driftDetected, .driftCorrected, .gitUnreachable, .historyRewritten, .applyInterrupted: return nil
         }
     }
 

@@ -40,7 +40,12 @@ extension DockerServiceProvider {
             return
         }
 
-        let blueSlot = active.first.flatMap { observed?.slot($0) }
+        // Blue is the set in traffic: as the switch reports it, else the newest running set. (After a
+        // crash between starting green and switching, the newest set is a green that never served.)
+        let blueSlot =
+            await slotInTraffic(switcher, route: route, rollout: rollout, logger: logger)
+            ?? active.first.flatMap { observed?.slot($0) }
+        let blue = containers.filter { $0.isRunning && blueSlot != nil && observed?.slot($0) == blueSlot }
         let greenSlot = blueSlot == 0 ? 1 : 0
         // Whatever occupies the green slot is not in traffic: an older kept set or a failed attempt.
         try await remove(containers.filter { observed?.slot($0) == greenSlot }, logger: logger)
@@ -62,7 +67,7 @@ extension DockerServiceProvider {
                 metadata: ["resource": "\(spec.resourceID)", "image": "\(spec.service.image)", "error": "\(error)"])
             for replica in green { try? await client.removeContainer(replica.id, force: true) }
             throw DockerProviderError(
-                "\(spec.resourceID): blue/green rollout of \(spec.service.image) failed before the switch: \(error); green removed, traffic stays on \(active.first?.image ?? "nothing")"
+                "\(spec.resourceID): blue/green rollout of \(spec.service.image) failed before the switch: \(error); green removed, traffic stays on \(blue.first?.image ?? "nothing")"
             )
         }
         logger.info("Green set healthy, switching traffic", metadata: ["resource": "\(spec.resourceID)", "slot": "\(greenSlot)"])
@@ -76,15 +81,15 @@ extension DockerServiceProvider {
             throw DockerProviderError(
                 "\(spec.resourceID): switching traffic to the green set failed: \(error); switched back to blue, green removed")
         }
-        let blueIDs = Set(active.map(\.id))
+        let blueIDs = Set(blue.map(\.id))
         var leaving = retired.filter { !blueIDs.contains($0.id) }
         let keepUntil = Date(timeIntervalSince1970: retireBlueAfter)
         if strategy.keepBlueFor <= .zero {
-            leaving += active
-        } else if !active.isEmpty {
+            leaving += blue
+        } else if !blue.isEmpty {
             logger.info(
                 "Keeping blue for rollback",
-                metadata: ["resource": "\(spec.resourceID)", "until": "\(keepUntil)", "containers": "\(active.count)"])
+                metadata: ["resource": "\(spec.resourceID)", "until": "\(keepUntil)", "containers": "\(blue.count)"])
             if options.now().addingTimeInterval(Self.seconds(strategy.keepBlueFor)) > keepUntil {
                 logger.warning(
                     "The rollout took longer than its budget; blue is kept less than keepBlueFor after the switch",
@@ -142,6 +147,22 @@ extension DockerServiceProvider {
                 host: HealthProbe.loopbackHost(port.hostIP),
                 port: rollout.spec.hostPort(port.hostPort, replica: index, slot: slot, slotOffset: rollout.slotOffset))
         }
+    }
+
+    /// The slot whose endpoints the switch reports in traffic; nil when it cannot tell or the
+    /// endpoints match neither slot (the ports changed with the new spec).
+    private func slotInTraffic(
+        _ switcher: any TrafficSwitch, route: TrafficRoute, rollout: Rollout, logger: Logger
+    ) async -> Int? {
+        let current: [TrafficEndpoint]?
+        do {
+            current = try await switcher.currentEndpoints(route)
+        } catch {
+            logger.warning("Cannot tell where traffic goes; taking the newest set", metadata: ["route": "\(route)", "error": "\(error)"])
+            return nil
+        }
+        guard let ports = current.map({ Set($0.map(\.port)) }), !ports.isEmpty else { return nil }
+        return [0, 1].first { slot in ports.isSubset(of: Set(endpoints(rollout, slot: slot).map(\.port))) }
     }
 
     private func switchTraffic(

@@ -214,6 +214,7 @@ extension DockerServiceProvider {
             name += "-" + String(UInt16.random(in: .min ... .max), radix: 16)
         }
         try await client.removeContainer(name, force: true)
+        rollout.logger.info("Creating container", metadata: ["container": "\(name)", "replica": "\(index)", "slot": "\(slot)"])
         let id = try await client.createContainer(name: name, spec: containerSpec)
         return NewReplica(id: id, name: name, index: index, spec: containerSpec)
     }
@@ -231,6 +232,8 @@ extension DockerServiceProvider {
                 next += 1
                 group.addTask {
                     do {
+                        rollout.logger.info(
+                            "Starting container", metadata: ["container": "\(replica.name)", "replica": "\(replica.index)"])
                         try await client.startContainer(replica.id)
                         try await probe.waitHealthy(
                             id: replica.id, spec: replica.spec, health: health, probe: probeCheck, client: client)

@@ -57,11 +57,40 @@ public struct ELBv2TrafficSwitch: TrafficSwitch {
     public var switchBudget: Duration { healthTimeout + drainTimeout + .seconds(60) }
 
     public func route(_ route: TrafficRoute, to endpoints: [TrafficEndpoint], logger: Logger) async throws {
-        guard let arn = route.targetGroupArn else {
-            throw TrafficSwitchError("\(route): the ELBv2 switch needs strategy.targetGroupArn")
-        }
         guard !endpoints.isEmpty else {
             throw TrafficSwitchError("\(route): no endpoints to switch to (the service publishes no TCP port)")
+        }
+        let (elb, arn, host) = try await resolve(route)
+        let wanted = Set(endpoints.map { ELBTarget(id: host, port: $0.port) })
+        do {
+            try await converge(elb: elb, arn: arn, host: host, wanted: wanted, logger: logger)
+        } catch let error as TrafficSwitchError {
+            throw error
+        } catch {
+            throw TrafficSwitchError("target group \(arn): switching \(route) failed: \(error)")
+        }
+    }
+
+    /// This host's ports registered (and not draining) in the route's target group: where its
+    /// traffic goes. Only the ports carry over; the host is the loopback address.
+    public func currentEndpoints(_ route: TrafficRoute) async throws -> [TrafficEndpoint]? {
+        let (elb, arn, host) = try await resolve(route)
+        let current: [ELBTargetHealth]
+        do {
+            current = try await elb.describeTargetHealth(targetGroupARN: arn)
+        } catch {
+            throw TrafficSwitchError("target group \(arn): reading its targets failed: \(error)")
+        }
+        return current.filter { $0.target.id == host && Self.isRegistered($0) }.compactMap { health in
+            health.target.port.map { TrafficEndpoint(host: "127.0.0.1", port: $0) }
+        }.sorted()
+    }
+
+    /// The ELBv2 client for the region of the route's target group, the group's ARN, and this
+    /// host's target id.
+    private func resolve(_ route: TrafficRoute) async throws -> (ELBv2Client, String, String) {
+        guard let arn = route.targetGroupArn else {
+            throw TrafficSwitchError("\(route): the ELBv2 switch needs strategy.targetGroupArn")
         }
         guard let region = Self.region(ofTargetGroup: arn) else {
             throw TrafficSwitchError("\(route): `\(arn)` is not a target group ARN")
@@ -72,22 +101,13 @@ public struct ELBv2TrafficSwitch: TrafficSwitch {
         } catch {
             throw TrafficSwitchError("target group \(arn): no AWS client for \(region): \(error)")
         }
-        let host: String
         do {
-            host = try await targetID()
+            return (elb, arn, try await targetID())
         } catch {
             let reason = (error as? AWSError)?.message ?? "\(error)"
             throw TrafficSwitchError(
                 "target group \(arn): cannot tell this host's target id: \(reason) (off EC2, or without the metadata service, set docker.targetGroup.instanceId or ipAddress)"
             )
-        }
-        let wanted = Set(endpoints.map { ELBTarget(id: host, port: $0.port) })
-        do {
-            try await converge(elb: elb, arn: arn, host: host, wanted: wanted, logger: logger)
-        } catch let error as TrafficSwitchError {
-            throw error
-        } catch {
-            throw TrafficSwitchError("target group \(arn): switching \(route) failed: \(error)")
         }
     }
 

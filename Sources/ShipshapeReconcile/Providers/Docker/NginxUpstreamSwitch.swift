@@ -60,6 +60,27 @@ public struct NginxUpstreamSwitch: TrafficSwitch {
         return text + "}\n"
     }
 
+    /// The `server` lines of the route's file; nil when there is no file yet.
+    public func currentEndpoints(_ route: TrafficRoute) async throws -> [TrafficEndpoint]? {
+        guard let data = FileManager.default.contents(atPath: path(for: route)) else { return nil }
+        return Self.endpoints(in: String(decoding: data, as: UTF8.self))
+    }
+
+    /// The endpoints of the `server HOST:PORT …;` lines of an upstream file.
+    static func endpoints(in text: String) -> [TrafficEndpoint] {
+        text.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard words.count >= 2, words[0] == "server" else { return nil }
+            let address = words[1].hasSuffix(";") ? words[1].dropLast() : words[1]
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+                return nil
+            }
+            var host = address[..<colon]
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+            return TrafficEndpoint(host: String(host), port: port)
+        }
+    }
+
     public func route(_ route: TrafficRoute, to endpoints: [TrafficEndpoint], logger: Logger) async throws {
         guard !endpoints.isEmpty else {
             throw TrafficSwitchError("\(route): no endpoints to switch to (the service publishes no TCP port)")

@@ -70,9 +70,11 @@ struct ObservedService: Sendable {
         }
     }
 
-    /// The active set's spec, with `replicas` = its size and `retired` = the number of retired
-    /// containers. A half-finished rollout therefore shows as too few replicas of one spec, and the
-    /// next apply finishes it. A hand change found by inspect shows as its field's live value.
+    /// The active set's spec, with `replicas` = the number of distinct replica indexes in it and
+    /// `retired` = the number of retired containers plus the active set's extra containers for an
+    /// index present twice. A half-finished rollout therefore shows as too few replicas of one spec,
+    /// a doubled replica as a container to retire, and the next apply finishes it. A hand change
+    /// found by inspect shows as its field's live value.
     var attributes: Attributes {
         let active = self.active
         guard let first = active.first,
@@ -86,8 +88,9 @@ struct ObservedService: Sendable {
         if let drifted = active.first(where: { drift[$0.id] != nil }), let inspected = details[drifted.id] {
             Self.applyLiveValues(inspected, to: &attributes)
         }
-        attributes["replicas"] = .int(active.count)
-        attributes["retired"] = .int(retired.count)
+        let indexes = Set(active.map { replicaIndex($0) ?? -1 })
+        attributes["replicas"] = .int(indexes.count)
+        attributes["retired"] = .int(retired.count + active.count - indexes.count)
         return attributes
     }
 

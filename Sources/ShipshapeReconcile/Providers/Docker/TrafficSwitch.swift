@@ -15,6 +15,15 @@ public protocol TrafficSwitch: Sendable {
     /// much longer (see `DockerServiceProvider.blueGreenUpdate`), because the keep time is written
     /// on the green containers before the switch.
     var switchBudget: Duration { get }
+    /// Where `route`'s traffic goes now; nil when the switch cannot tell. A rollout asks before it
+    /// picks the slot for the new set, so that a set that was started but never got the traffic
+    /// (a rollout cut short by a crash) is not mistaken for the one serving.
+    func currentEndpoints(_ route: TrafficRoute) async throws -> [TrafficEndpoint]?
+}
+
+extension TrafficSwitch {
+    /// A switch that cannot tell: the rollout takes the newest running set as the one in traffic.
+    public func currentEndpoints(_ route: TrafficRoute) async throws -> [TrafficEndpoint]? { nil }
 }
 
 /// Whose traffic a switch moves.

@@ -7,7 +7,7 @@ import ShipshapeDocker
 import ShipshapeTesting
 import Testing
 
-@Suite("Registry credentials", .timeLimit(.minutes(2)))
+@Suite("Registry credentials", .timeLimit(.minutes(10)))
 struct RegistryAuthTests {
     @Test("pulls from an htpasswd-protected registry succeed with the right credentials only")
     func protectedRegistry() async throws {

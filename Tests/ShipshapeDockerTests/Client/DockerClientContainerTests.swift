@@ -3,7 +3,7 @@ import ShipshapeDocker
 import ShipshapeTesting
 import Testing
 
-@Suite("DockerClient containers against the real daemon", .timeLimit(.minutes(2)))
+@Suite("DockerClient containers against the real daemon", .timeLimit(.minutes(10)))
 struct DockerClientContainerTests {
     @Test("ping and version reach the daemon over the unix socket")
     func pingAndVersion() async throws {

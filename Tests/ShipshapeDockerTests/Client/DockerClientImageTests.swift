@@ -3,7 +3,7 @@ import ShipshapeDocker
 import ShipshapeTesting
 import Testing
 
-@Suite("DockerClient images against the real daemon and a local registry", .timeLimit(.minutes(2)))
+@Suite("DockerClient images against the real daemon and a local registry", .timeLimit(.minutes(10)))
 struct DockerClientImageTests {
     @Test("pull from a local registry, then inspect; a missing tag fails naming the image")
     func pullFromLocalRegistry() async throws {
@@ -66,7 +66,7 @@ struct DockerClientImageTests {
     }
 }
 
-@Suite("DockerClient pull failures part-way", .timeLimit(.minutes(2)))
+@Suite("DockerClient pull failures part-way", .timeLimit(.minutes(10)))
 struct DockerClientPullStreamTests {
     @Test("a layer missing from the registry fails the pull from the progress stream, naming the image")
     func missingLayer() async throws {

@@ -3,7 +3,7 @@ import ShipshapeDocker
 import ShipshapeTesting
 import Testing
 
-@Suite("Image housekeeping and health waits against the real daemon", .timeLimit(.minutes(2)))
+@Suite("Image housekeeping and health waits against the real daemon", .timeLimit(.minutes(10)))
 struct HousekeepingTests {
     @Test("list images by reference and label; an image in use cannot be removed; removal is idempotent")
     func images() async throws {
@@ -86,7 +86,7 @@ struct HousekeepingTests {
     }
 }
 
-@Suite("Rollout building blocks against the real daemon", .timeLimit(.minutes(2)))
+@Suite("Rollout building blocks against the real daemon", .timeLimit(.minutes(10)))
 struct RolloutBuildingBlockTests {
     @Test("the good and the bad test image settle healthy and unhealthy through their own health checks")
     func goodAndBadImages() async throws {
@@ -139,7 +139,7 @@ struct RolloutBuildingBlockTests {
     }
 }
 
-@Suite("Image pruning against the real daemon", .timeLimit(.minutes(2)))
+@Suite("Image pruning against the real daemon", .timeLimit(.minutes(10)))
 struct ImagePruneTests {
     @Test("pruning keeps the newest, the used and the protected images of one repository, and nothing else is touched")
     func prune() async throws {

@@ -3,7 +3,7 @@ import ShipshapeDocker
 import ShipshapeTesting
 import Testing
 
-@Suite("Container drift: inspect compared with the desired spec, against the real daemon", .timeLimit(.minutes(2)))
+@Suite("Container drift: inspect compared with the desired spec, against the real daemon", .timeLimit(.minutes(10)))
 struct ContainerDriftTests {
     /// An image with defaults of its own (env, label, exposed port, command, working dir) that the
     /// comparison must not mistake for drift.
@@ -164,7 +164,7 @@ struct ContainerDriftTests {
     }
 }
 
-@Suite("Container drift with an image health check", .timeLimit(.minutes(2)))
+@Suite("Container drift with an image health check", .timeLimit(.minutes(10)))
 struct ContainerDriftHealthcheckTests {
     @Test("fields a desired health check leaves open are filled from the image's and are not drift")
     func mergedHealthcheck() async throws {

@@ -220,7 +220,8 @@ struct RolloutTests {
         try await TestImages.buildHTTPServer("\(repository):dies", version: "dies")
         try await ProviderHarness.with(images: ["\(repository):1.0.0", "\(repository):2.0.0", "\(repository):dies"]) { harness in
             let base = try Self.portBase(replicas: 2)
-            let strategy = DeploymentStrategy(kind: .canary, observe: .seconds(6))
+            // Long enough for the killed canary's health check to turn unhealthy within it on a loaded host.
+            let strategy = DeploymentStrategy(kind: .canary, observe: .seconds(15))
             let v1 = RolloutImages.service(repository: repository, tag: "1.0.0", replicas: 2, hostPort: base, strategy: strategy)
             try await harness.deployOrThrow([v1])
 
@@ -244,7 +245,7 @@ struct RolloutTests {
             dies.image.tag = "dies"
             let before = try await harness.containers()
             let killer = Task {
-                for _ in 0..<40 {
+                for _ in 0..<600 {
                     try await Task.sleep(for: .milliseconds(250))
                     let canary = try await harness.containers().first { $0.image.hasSuffix(":dies") && $0.isRunning }
                     if let canary {

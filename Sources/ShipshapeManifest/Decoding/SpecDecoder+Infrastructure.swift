@@ -192,6 +192,19 @@ extension SpecDecoder {
         } else if ipProtocol == .tcp || ipProtocol == .udp {
             error("\(path) needs ports for protocol \(ipProtocol!.rawValue)", at: node.location, hint: "add ports: 443 or ports: \"8000-8100\"")
         }
+        /// The block in field `key` when it is a valid CIDR of its family; an error naming the field otherwise.
+        func cidr(_ key: String, version6: Bool, example: String) -> String? {
+            guard let node = fields[key], let text = string(node, fields.path(key)) else { return nil }
+            if let problem = IPAddress.cidrProblem(text, version6: version6) {
+                error(
+                    "invalid CIDR in \(fields.path(key)): \(problem.reason)",
+                    at: node.location,
+                    hint: problem.suggestion.map { "did you mean \($0)?" } ?? "write \(example)"
+                )
+                return nil
+            }
+            return text
+        }
         let peers = ["cidr", "cidrIPv6", "group"].filter { fields.has($0) }
         var peer: SecurityGroupRule.Peer?
         if peers.count != 1 {
@@ -199,26 +212,10 @@ extension SpecDecoder {
                 "\(path) needs exactly one of cidr, cidrIPv6 or group\(peers.isEmpty ? "" : ", found \(peers.joined(separator: " and "))")",
                 at: node.location
             )
-        } else if let cidrNode = fields["cidr"], let text = string(cidrNode, fields.path("cidr")) {
-            if let problem = IPAddress.cidrProblem(text, version6: false) {
-                error(
-                    "invalid CIDR in \(fields.path("cidr")): \(problem.reason)",
-                    at: cidrNode.location,
-                    hint: problem.suggestion.map { "did you mean \($0)?" } ?? "write an IPv4 block such as 10.0.0.0/16; IPv6 goes in cidrIPv6"
-                )
-            } else {
-                peer = .cidr(text)
-            }
-        } else if let cidrNode = fields["cidrIPv6"], let text = string(cidrNode, fields.path("cidrIPv6")) {
-            if let problem = IPAddress.cidrProblem(text, version6: true) {
-                error(
-                    "invalid CIDR in \(fields.path("cidrIPv6")): \(problem.reason)",
-                    at: cidrNode.location,
-                    hint: problem.suggestion.map { "did you mean \($0)?" } ?? "write an IPv6 block such as 2001:db8::/32"
-                )
-            } else {
-                peer = .cidrIPv6(text)
-            }
+        } else if fields["cidr"] != nil {
+            peer = cidr("cidr", version6: false, example: "an IPv4 block such as 10.0.0.0/16; IPv6 goes in cidrIPv6").map { .cidr($0) }
+        } else if fields["cidrIPv6"] != nil {
+            peer = cidr("cidrIPv6", version6: true, example: "an IPv6 block such as 2001:db8::/32").map { .cidrIPv6($0) }
         } else if let groupNode = fields["group"], let name = groupReference(groupNode, fields.path("group")) {
             peer = .group(name)
         }

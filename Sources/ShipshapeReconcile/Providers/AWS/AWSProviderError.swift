@@ -1,3 +1,5 @@
+import ShipshapeManifest
+
 /// An AWS provider could not observe or change a resource. The message names the resource, what
 /// failed, and what to do; it never carries credentials.
 public struct AWSProviderError: ClassifiedError, CustomStringConvertible {
@@ -80,5 +82,14 @@ public struct AWSProviderError: ClassifiedError, CustomStringConvertible {
 
     static func invalid(_ subject: String, _ message: String) -> AWSProviderError {
         AWSProviderError(.invalidDesiredState, subject: subject, message: message, disposition: .stalled)
+    }
+
+    /// The region of an environment that declares AWS resources (`declares`, e.g. "declares
+    /// instances"); an `invalidDesiredState` error naming the environment when it has none.
+    static func region(of environment: Environment, _ declares: String) throws -> String {
+        guard let region = environment.spec.region else {
+            throw invalid("environment \(environment.name)", "\(declares) but has no spec.region; add the AWS region")
+        }
+        return region
     }
 }

@@ -45,10 +45,7 @@ public struct DatabaseProvider: Provider {
             targets.record([:], environment: environment.name)
             return []
         }
-        guard let region = environment.spec.region else {
-            throw AWSProviderError.invalid(
-                "environment \(environment.name)", "declares databases but no spec.region; add the AWS region")
-        }
+        let region = try AWSProviderError.region(of: environment, "declares databases")
         var resources: [DesiredResource] = []
         var identifiers: [ResourceID: String] = [:]
         for database in databases {

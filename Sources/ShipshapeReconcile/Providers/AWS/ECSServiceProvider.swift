@@ -41,10 +41,7 @@ public struct ECSServiceProvider: Provider {
             guard let placement = service.ecs else {
                 throw AWSProviderError.invalid(id.description, "runs on ECS but has no ecs settings; add ecs: { cluster: NAME }")
             }
-            guard let region = environment.spec.region else {
-                throw AWSProviderError.invalid(
-                    "environment \(environment.name)", "runs ECS services but has no spec.region; add the AWS region")
-            }
+            let region = try AWSProviderError.region(of: environment, "runs ECS services")
             let spec = ECSServiceSpec(
                 id: id, region: region, cluster: placement.cluster, serviceName: service.name,
                 image: service.image.description, desiredCount: service.replicas)

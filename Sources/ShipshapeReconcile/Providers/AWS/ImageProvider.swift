@@ -37,10 +37,7 @@ public struct ImageProvider: Provider {
         }
         targets.record(references, environment: environment.name)
         guard !references.isEmpty else { return [] }
-        guard let region = environment.spec.region else {
-            throw AWSProviderError.invalid(
-                "environment \(environment.name)", "runs ECS services but has no spec.region; add the AWS region")
-        }
+        let region = try AWSProviderError.region(of: environment, "runs ECS services")
         return references.sorted { $0.key < $1.key }.map { id, reference in
             DesiredResource(id: id, attributes: ["present": .bool(true)], payload: Spec(region: region, reference: reference))
         }

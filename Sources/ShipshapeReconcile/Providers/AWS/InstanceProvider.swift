@@ -37,10 +37,7 @@ public struct InstanceProvider: Provider {
             targets.record([:], environment: environment.name)
             return []
         }
-        guard let region = environment.spec.region else {
-            throw AWSProviderError.invalid(
-                "environment \(environment.name)", "declares instances but no spec.region; add the AWS region")
-        }
+        let region = try AWSProviderError.region(of: environment, "declares instances")
         var resources: [DesiredResource] = []
         var wanted: [ResourceID: EC2Target] = [:]
         for instance in instances {

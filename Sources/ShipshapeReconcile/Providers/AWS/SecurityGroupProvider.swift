@@ -36,10 +36,7 @@ public struct SecurityGroupProvider: Provider {
             targets.record([:], environment: environment.name)
             return []
         }
-        guard let region = environment.spec.region else {
-            throw AWSProviderError.invalid(
-                "environment \(environment.name)", "declares security groups but no spec.region; add the AWS region")
-        }
+        let region = try AWSProviderError.region(of: environment, "declares security groups")
         var resources: [DesiredResource] = []
         var locators: [ResourceID: EC2Target] = [:]
         for group in groups {
